@@ -1,0 +1,52 @@
+"""科学素质指标看板 — the router and the frame: page config, first-start demo load, sidebar, navigation."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from etl import bulk
+from ui import auth, data, frame
+
+st.set_page_config(page_title="科学素质指标看板", page_icon=":material/science:", layout="wide",
+                   initial_sidebar_state="expanded")
+
+
+@st.cache_resource(show_spinner=False)
+def bootstrap(db_file: str) -> int:
+    """On a first start with no warehouse file, load the bundled demo workbooks (once per process)."""
+    if Path(db_file).exists() or os.environ.get("KEXUE_DEMO") == "0" or not any(bulk.SAMPLE_DIR.glob("*.xlsx")):
+        return 0
+    bar = st.progress(0.0, text="首次启动：正在导入演示数据…")
+    receipts = bulk.load_sample(db_file, progress=lambda i, n, name: bar.progress(i / n, text=f"正在导入 {name}"))
+    bar.empty()
+    return sum(r.status == "stored" for r in receipts)
+
+
+bootstrap(data.db_file())
+user = auth.sign_in()
+if user is None:
+    st.stop()
+
+PAGES = {
+    "领导看板": [
+        st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
+        st.Page("pages/literacy.py", title="科学素质", icon=":material/school:"),
+        st.Page("pages/tasks.py", title="任务与阶段", icon=":material/flag:"),
+        st.Page("pages/activities.py", title="科普活动与经费", icon=":material/event:"),
+        st.Page("pages/reporting.py", title="报送情况", icon=":material/fact_check:"),
+    ],
+    "办公室": [
+        st.Page("pages/upload.py", title="数据上报", icon=":material/upload_file:"),
+        st.Page("pages/quality.py", title="数据质量", icon=":material/rule:"),
+    ],
+    "评估会议": [
+        st.Page("pages/present.py", title="汇报模式", icon=":material/slideshow:"),
+    ],
+}
+
+page = st.navigation(auth.visible_pages(user, PAGES))
+frame.sidebar_as_of()
+auth.sidebar_user(user)
+page.run()

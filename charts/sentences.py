@@ -1,0 +1,104 @@
+"""One plain Chinese sentence per card, generated from the indicator DataFrames (pure, testable)."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from charts import fmt
+
+MIN_N = 30
+
+
+def _last_two(df: pd.DataFrame) -> tuple[pd.Series | None, pd.Series | None]:
+    if df is None or df.empty:
+        return None, None
+    rows = df.sort_values("period")
+    latest = rows.iloc[-1]
+    previous = rows.iloc[-2] if len(rows) > 1 else None
+    return latest, previous
+
+
+def shown_pct(share) -> float:
+    """The share in percent as the page shows it (one decimal, half up).
+
+    Changes and remainders are computed from the shown figures so that a sentence always agrees with the
+    numbers printed beside it (12.9% → 13.8% reads "提高0.9个百分点", never 0.8).
+    """
+    return float(fmt.round_half_up(100 * float(share), 1))
+
+
+def _shown_pp(value) -> float:
+    return float(fmt.round_half_up(float(value), 1))
+
+
+def _delta_pp(latest, previous) -> float | None:
+    if previous is None or latest is None:
+        return None
+    return shown_pct(latest["value"]) - shown_pct(previous["value"])
+
+
+def rate_sentence(df: pd.DataFrame, subject: str, target: pd.Series | None = None) -> str:
+    """'2025年全镇居民具备科学素质比例为13.6%，较上年提高0.8个百分点；距2025年目标15.0%还差1.4个百分点。'"""
+    latest, previous = _last_two(df)
+    if latest is None:
+        return f"暂无{subject}的调查数据。"
+    text = f"{fmt.year(latest['period'])}{subject}具备科学素质比例为{fmt.share(latest['value'])}"
+    if latest["n"] is not None and latest["n"] < MIN_N:
+        return text + f"，{fmt.small_sample(latest['n'])}，仅供参考。"
+    delta = _delta_pp(latest, previous)
+    if delta is not None:
+        text += "，较上年" + fmt.pp_change(delta, "")
+    if target is not None and not _missing(target.get("target_value")):
+        remaining = shown_pct(target["target_value"]) - shown_pct(latest["value"])
+        goal = f"{fmt.year(target['period'])}目标{fmt.share(target['target_value'])}"
+        text += f"；已达到{goal}" if remaining <= 0 else f"；距{goal}还差{fmt.pp(remaining)}"
+    return text + "。"
+
+
+def gap_sentence(gap: pd.DataFrame) -> str:
+    """'2025年城镇比农村高7.2个百分点，城乡差距较上年缩小0.3个百分点。'"""
+    latest, previous = _last_two(gap)
+    if latest is None:
+        return "暂无城乡两类居民都有的调查数据。"
+    value = float(latest["value"])
+    lead = "城镇比农村高" if value >= 0 else "农村比城镇高"
+    text = f"{fmt.year(latest['period'])}{lead}{fmt.pp(abs(value))}"
+    delta = None if previous is None else _shown_pp(value) - _shown_pp(previous["value"])
+    if delta is not None:
+        text += "，" + fmt.gap_change(delta)
+    if not _missing(latest.get("ci_low")) and latest["ci_low"] <= 0 <= latest["ci_high"]:
+        text += "（差距在统计上不显著）"
+    return text + "。"
+
+
+def phase_sentence(phase: str | None, completion: float | None, elapsed: float | None) -> str:
+    """'全面推进阶段已过62.0%的时间，里程碑完成55.6%，进度略慢于时间。'"""
+    if phase is None:
+        return "工作计划中没有阶段安排。"
+    if completion is None or elapsed is None:
+        return f"当前处于{phase}。"
+    verdict = "进度与时间同步" if abs(completion - elapsed) < 0.05 else (
+        "进度快于时间" if completion > elapsed else "进度慢于时间")
+    return f"{phase}已过{fmt.share(elapsed)}的时间，里程碑完成{fmt.share(completion)}，{verdict}。"
+
+
+def reporting_sentence(rate: float | None, on_time: float | None, missing: list[str], period: str | None) -> str:
+    """'2025年第4季度报送率88.9%，按时77.8%；未报：财政所。'"""
+    if rate is None or period is None:
+        return "暂无应报报表。"
+    text = f"{fmt.quarter(period)}报送率{fmt.share(rate)}，按时{fmt.share(on_time)}"
+    return text + (f"；未报：{'、'.join(missing)}。" if missing else "；各部门均已报送。")
+
+
+def budget_sentence(spend: float | None, budget: float | None, year: str | None) -> str:
+    """'2025年已支出23.45万元，占预算50.00万元的46.9%。'"""
+    if year is None or _missing(spend):
+        return "暂无经费数据。"
+    if _missing(budget) or not budget:
+        return f"{fmt.year(year)}已支出{fmt.money(spend)}，未编列预算。"
+    return f"{fmt.year(year)}已支出{fmt.money(spend)}，占预算{fmt.money(budget)}的{fmt.share(spend / budget)}。"
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))

@@ -1,0 +1,66 @@
+"""Loading many files at once: the plan first, then the returns; and the demo data on a first start."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Callable, Iterable
+
+from etl import db
+from etl.cells import parse_date
+from etl.read import read_workbook
+from etl.receipt import Receipt
+from etl.store import load_return
+from etl.validate import detect_kind
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
+DEMO_USER = "演示数据"
+
+
+def load_order(items: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Plans first (returns are checked against the plan), then the rest in name order."""
+    def is_plan(data: bytes) -> bool:
+        try:
+            kind = detect_kind(data)
+        except Exception:  # an unreadable file is reported when it is loaded
+            return False
+        return kind is not None and kind.code == "plan"
+
+    return sorted(items, key=lambda item: (not is_plan(item[1]), item[0]))
+
+
+def info_date(data: bytes) -> dt.date | None:
+    """The 填报日期 written on a workbook's 填报信息 sheet, if readable."""
+    try:
+        value = read_workbook(data, detect_kind(data)).info.get("submitted_on")
+        return parse_date(value).value if value is not None else None
+    except Exception:  # no usable date: the upload day counts
+        return None
+
+
+def load_many(items: Iterable[tuple[str, bytes]], db_file=None, user: str = "系统", replace: bool = False,
+              received_on: dt.date | None = None, received_from_info: bool = False,
+              progress: Callable[[int, int, str], None] | None = None, **limits) -> list[Receipt]:
+    """Load (name, bytes) pairs in plan-first order; one receipt each."""
+    ordered = load_order(list(items))
+    receipts = []
+    for index, (name, data) in enumerate(ordered):
+        if progress:
+            progress(index, len(ordered), name)
+        received = received_on or (info_date(data) if received_from_info else None)
+        receipts.append(load_return(data, name, db_file, user=user, replace=replace, received_on=received, **limits))
+    return receipts
+
+
+def has_returns(db_file=None) -> bool:
+    """True when the database exists and holds at least one return."""
+    if not db.db_path(db_file).exists():
+        return False
+    with db.connect(db_file) as con:
+        return con.execute("select count(*) from returns").fetchone()[0] > 0
+
+
+def load_sample(db_file=None, folder: Path = SAMPLE_DIR, progress=None) -> list[Receipt]:
+    """Load the bundled demo workbooks into an empty database (received dates taken from 填报日期)."""
+    files = sorted(folder.glob("*.xlsx"))
+    return load_many(((p.name, p.read_bytes()) for p in files), db_file, user=DEMO_USER,
+                     received_from_info=True, progress=progress)

@@ -1,0 +1,190 @@
+"""One cell at a time: header matching and typed parsing of what departments really type.
+
+Each parser returns `Parsed(value, note)`: `note` names a tolerated form (number stored as text, a date
+written 2025年3月15日, 男性 for 男 …) that the receipt lists, or is None. A cell that cannot be read raises
+`CellError` with what was expected, in Chinese.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from typing import Any, NamedTuple
+
+from etl.spec import VALUE_ALIASES, Column
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Excel serials between these are plausible dates (1954 … 2119); other numbers are not dates.
+SERIAL_MIN, SERIAL_MAX = 20000, 80000
+MAX_TEXT = 2000
+_UNIT = re.compile(r"\([^()]*\)$")
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class CellError(ValueError):
+    """A cell that cannot be used; `expected` says, in Chinese, what it should hold."""
+
+    def __init__(self, expected: str, message: str | None = None):
+        super().__init__(expected)
+        self.expected = expected
+        self.message = message
+
+
+class Parsed(NamedTuple):
+    value: Any
+    note: str | None = None
+
+
+def normalize_header(text: Any) -> str:
+    """Header text folded for matching: full-width to half-width, no spaces, lower case."""
+    folded = unicodedata.normalize("NFKC", str(text or ""))
+    return re.sub(r"\s+", "", folded).replace("（", "(").replace("）", ")").lower()
+
+
+def header_keys(column: Column) -> set[str]:
+    """Every folded spelling under which a header names this column."""
+    name = normalize_header(column.name)
+    return {name, _UNIT.sub("", name), normalize_header(column.alias)} - {""}
+
+
+def match_header(text: Any, columns: tuple[Column, ...]) -> Column | None:
+    """The column a header cell names: exact, then without a trailing unit such as (元)."""
+    key = normalize_header(text)
+    if not key:
+        return None
+    for candidate in (key, _UNIT.sub("", key)):
+        for column in columns:
+            if candidate in header_keys(column):
+                return column
+    return None
+
+
+def is_blank(value: Any) -> bool:
+    """True for an empty cell: None, '' or only spaces."""
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and math.isnan(value))
+
+
+def display(value: Any) -> str:
+    """A cell value as the user typed it, for the receipt (long text cut, control characters shown)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    text = _CONTROL.sub("�", str(value))
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def parse_text(value: Any) -> Parsed:
+    """Text, stripped; whole numbers typed as numbers become '123', not '123.0'."""
+    if isinstance(value, bool):
+        return Parsed("是" if value else "否")
+    if isinstance(value, float) and value.is_integer():
+        return Parsed(str(int(value)))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return Parsed(value.isoformat()[:10])
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    if _CONTROL.search(text):
+        raise CellError("不含控制字符的文本")
+    if len(text) > MAX_TEXT:
+        raise CellError(f"不超过{MAX_TEXT}个字符的文本")
+    return Parsed(text)
+
+
+def parse_number(value: Any) -> Parsed:
+    """A number: real numbers, or text with full-width digits, thousands separators or spaces."""
+    if isinstance(value, bool):
+        raise CellError("数字")
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise CellError("数字")
+        return Parsed(float(value))
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    cleaned = re.sub(r"[,\s，]", "", text)
+    if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
+        return Parsed(float(cleaned), "数字以文本形式填写，已按数字读取")
+    raise CellError("数字")
+
+
+def parse_int(value: Any) -> Parsed:
+    """A whole number (12 or 12.0 or '12'), never 12.5."""
+    number, note = parse_number(value)
+    if not float(number).is_integer():
+        raise CellError("整数")
+    return Parsed(int(number), note)
+
+
+def parse_date(value: Any) -> Parsed:
+    """A date: a real Excel date, a serial number, or text 2025-03-15, 2025/3/15, 2025.3.15, 2025年3月15日."""
+    if isinstance(value, dt.datetime):
+        return Parsed(value.date())
+    if isinstance(value, dt.date):
+        return Parsed(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if SERIAL_MIN <= value <= SERIAL_MAX and float(value).is_integer():
+            return Parsed(EXCEL_EPOCH + dt.timedelta(days=int(value)), "日期以Excel序号填写，已转换")
+        raise CellError("日期，如2025-03-15")
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    match = _DATE_TEXT.match(text)
+    if not match:
+        raise CellError("日期，如2025-03-15")
+    try:
+        parsed = dt.date(*(int(g) for g in match.groups()))
+    except ValueError as exc:
+        raise CellError("存在的日期，如2025-03-15") from exc
+    return Parsed(parsed, "日期以文本形式填写，已按日期读取")
+
+
+def parse_choice(value: Any, allowed: tuple[str, ...]) -> Parsed:
+    """One of `allowed`, accepting the tolerated spellings of VALUE_ALIASES."""
+    text = parse_text(value).value
+    folded = unicodedata.normalize("NFKC", text).replace("（", "(").replace("）", ")").replace(" ", "")
+    if text in allowed:
+        return Parsed(text)
+    for candidate in (folded, VALUE_ALIASES.get(folded), VALUE_ALIASES.get(text)):
+        if candidate in allowed:
+            return Parsed(candidate, f"“{text}”按“{candidate}”读取")
+    shown = "、".join(allowed) if len(allowed) <= 14 else "、".join(allowed[:14]) + "等"
+    raise CellError(f"以下之一：{shown}")
+
+
+def parse_cell(value: Any, column: Column, allowed: tuple[str, ...] = ()) -> Parsed:
+    """Parse one non-blank cell for `column`, range-checked; plan columns check against `allowed`."""
+    kind = column.kind
+    if kind == "text":
+        return parse_text(value)
+    if kind == "date":
+        return parse_date(value)
+    if kind in ("enum", "plan"):
+        choices = column.allowed if kind == "enum" else tuple(allowed) + column.extra_allowed
+        if kind == "plan" and column.plan_values == "tasks":
+            parsed = parse_int(value) if not isinstance(value, str) or value.strip().isdigit() else None
+            if parsed is not None and str(parsed.value) in choices:
+                return Parsed(parsed.value, parsed.note)
+            raise CellError(f"计划中的任务编号：{'、'.join(choices)}")
+        return parse_choice(value, choices)
+    parsed = parse_int(value) if kind == "int" else parse_number(value)
+    low, high = column.min, column.max
+    if (low is not None and parsed.value < low) or (high is not None and parsed.value > high):
+        raise CellError(range_text(column), "超出允许范围")
+    if column.field == "weight" and parsed.value <= 0:
+        raise CellError("大于0的数", "超出允许范围")
+    return parsed
+
+
+def range_text(column: Column) -> str:
+    """What a number column accepts, in Chinese ('0–40的数', '不小于0的整数')."""
+    noun = "整数" if column.kind == "int" else "数"
+    low, high = column.min, column.max
+    fmt = lambda x: f"{x:g}"  # noqa: E731 - tiny local formatter
+    if low is not None and high is not None:
+        return f"{fmt(low)}–{fmt(high)}的{noun}"
+    if low is not None:
+        return f"不小于{fmt(low)}的{noun}"
+    if high is not None:
+        return f"不大于{fmt(high)}的{noun}"
+    return noun

@@ -1,0 +1,88 @@
+"""Where the warehouse lives, and short-lived connections taken in turn.
+
+DuckDB lets one process hold a database file for writing. The app and a command-line load may run at the same
+time, so nobody keeps a connection open: each unit of work takes the file lock `<db>.lock`, connects, works
+and closes. A sidecar `<db>.version` holds the data version so that the app can tell whether its cached
+figures are still current without opening the database.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+from filelock import FileLock, Timeout
+
+DEFAULT_DB = Path("data") / "warehouse.duckdb"
+LOCK_TIMEOUT_S = 120
+SQL_DIR = Path(__file__).parent / "sql"
+
+
+class DatabaseBusy(RuntimeError):
+    """Another load held the database for too long; the message says what to do, in Chinese."""
+
+
+def db_path(path: str | os.PathLike | None = None) -> Path:
+    """The database file: the argument, else $KEXUE_DB, else data/warehouse.duckdb."""
+    return Path(path or os.environ.get("KEXUE_DB") or DEFAULT_DB)
+
+
+def archive_dir(path: str | os.PathLike | None = None) -> Path:
+    """The raw archive beside the database: <db folder>/archive."""
+    return db_path(path).parent / "archive"
+
+
+@contextmanager
+def connect(path: str | os.PathLike | None = None, timeout: float = LOCK_TIMEOUT_S) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection under the file lock, with the schema in place; closed on exit."""
+    target = db_path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with FileLock(str(target) + ".lock", timeout=timeout):
+            con = duckdb.connect(str(target))
+            try:
+                ensure_schema(con)
+                yield con
+            finally:
+                con.close()
+    except Timeout as exc:
+        raise DatabaseBusy("数据库正被其他导入占用，请稍后再试。") from exc
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create tables and views if missing (idempotent)."""
+    exists = con.execute("select count(*) from information_schema.tables where table_name = 'meta'").fetchone()[0]
+    if not exists:
+        con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+        con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+
+
+def bump_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Increase the data version (inside the caller's transaction) and return it."""
+    return con.execute("update meta set value = cast(cast(value as integer) + 1 as varchar) "
+                       "where key = 'data_version' returning cast(value as integer)").fetchone()[0]
+
+
+def write_version_file(path: str | os.PathLike | None, version: int) -> None:
+    """Publish the data version after a commit (atomic rename)."""
+    target = Path(str(db_path(path)) + ".version")
+    tmp = target.with_suffix(".version.tmp")
+    tmp.write_text(str(version), encoding="utf-8")
+    os.replace(tmp, target)
+
+
+def data_version(path: str | os.PathLike | None = None) -> int:
+    """The current data version, read from the sidecar (or the database when the sidecar is missing)."""
+    target = db_path(path)
+    sidecar = Path(str(target) + ".version")
+    try:
+        return int(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        if not target.exists():
+            return 0
+        with connect(target) as con:
+            version = int(con.execute("select value from meta where key = 'data_version'").fetchone()[0])
+        write_version_file(target, version)
+        return version

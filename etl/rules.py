@@ -1,0 +1,207 @@
+"""Row and cross-sheet rules of each workbook kind, applied after every cell has been parsed.
+
+Each rule appends problems to the CheckedReturn and may complete records (a survey row's 总分 from its
+dimensions or item answers). `history` carries the department's earlier values for outlier warnings.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import numpy as np
+
+from etl.cells import display
+from etl.plan_context import PlanContext
+from etl.receipt import error, note, warning
+from etl.spec import ACTIVITY, DIMENSION_LABELS, PLAN, SCORE_DIMENSIONS, SURVEY
+
+MIN_GROUP_SAMPLE = 30
+SCORE_TOLERANCE = 0.5
+DONT_KNOW = ("不知道", "不清楚", "")
+OUTLIER_MIN_HISTORY = 20
+
+
+def apply(kind: str, result, plan: PlanContext, history: dict, today: dt.date) -> None:
+    """Run the rules of `kind` on a parsed return."""
+    {"survey": _survey, "activity": _activity, "plan": _plan}[kind](result, plan, history, today)
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    """First and last day of a quarter."""
+    start = dt.date(year, 3 * quarter - 2, 1)
+    end = dt.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def _duplicates(records: list[dict], field: str, sheet: str, column: str, problems: list) -> None:
+    seen: dict = {}
+    for r in records:
+        key = r.get(field)
+        if key is None:
+            continue
+        if key in seen:
+            problems.append(error("duplicate_id", f"编号与第{seen[key]}行重复", sheet=sheet, row=r["row_no"],
+                                  column=column, value=str(key), expected="本表内唯一的编号"))
+        else:
+            seen[key] = r["row_no"]
+
+
+def _info_checks(result, plan: PlanContext, today: dt.date, owes: str) -> None:
+    info, problems = result.info, result.problems
+    department = info.get("department")
+    if department and department in plan.departments and plan.departments[department].get(owes) == "否":
+        problems.append(warning("not_owed", f"工作计划中该部门不需报送{result.kind.label}报表",
+                                sheet="填报信息", column="填报单位", value=department))
+    year, quarter = info.get("year"), info.get("quarter")
+    if year is None:
+        return
+    start = quarter_bounds(year, quarter)[0] if quarter else dt.date(year, 1, 1)
+    if start > today:
+        problems.append(error("future_period", "报表期间尚未开始", sheet="填报信息",
+                              column="季度" if quarter else "调查年度" if "调查年度" in str(result.kind.info) else "年度",
+                              value=f"{year}年" + (f"第{quarter}季度" if quarter else ""),
+                              expected=f"不晚于{today.isoformat()}所在期间"))
+
+
+def _survey(result, plan: PlanContext, history: dict, today: dt.date) -> None:
+    problems, sheet = result.problems, SURVEY.sheet("responses").name
+    _info_checks(result, plan, today, "owes_survey")
+    rows = result.records.get("responses", [])
+    items = {str(i["item"]): i for i in (result.records.get("items") or plan.items)}
+    year = result.info.get("year")
+    _duplicates(rows, "respondent_id", sheet, "问卷编号", problems)
+    col = {f: SURVEY.sheet("responses").column(f).name for f in
+           ("age", "education", "score", "surveyed_on", "group", *SCORE_DIMENSIONS)}
+    for r in rows:
+        where = {"sheet": sheet, "row": r["row_no"]}
+        if r.get("age") is not None and r["age"] >= 18 and r.get("education") is None:
+            problems.append(error("required", "18岁及以上须填写文化程度", **where, column=col["education"],
+                                  expected="小学及以下、初中、高中(含中专)、大专、本科及以上之一"))
+        if year and r.get("surveyed_on") and r["surveyed_on"].year != year:
+            problems.append(error("wrong_year", "调查日期不在填报信息的调查年度内", **where,
+                                  column=col["surveyed_on"], value=r["surveyed_on"].isoformat(),
+                                  expected=f"{year}年内的日期"))
+        if r.get("group") == "未成年人" and r.get("age") is not None and r["age"] >= 18:
+            problems.append(warning("group_age", "重点人群为未成年人，但年龄在18岁及以上", **where,
+                                    column=col["group"], value=f"{r['age']}岁"))
+        _score_row(r, items, col, where, problems)
+    counts = Counter(r.get("group") for r in rows if r.get("group"))
+    for group, n in sorted(counts.items()):
+        if n < MIN_GROUP_SAMPLE:
+            problems.append(warning("small_sample", f"重点人群“{group}”样本仅{n}人，低于{MIN_GROUP_SAMPLE}人，"
+                                    "该人群的比例将标注“样本不足”", sheet=sheet, column="重点人群", value=group))
+    if not rows:
+        problems.append(warning("empty_return", "报表没有数据行（空报），已记为已报送", sheet=sheet))
+
+
+def _score_row(r: dict, items: dict, col: dict, where: dict, problems: list) -> None:
+    """Complete 总分 from the dimensions or the item answers; check dimensions against 总分."""
+    dims = [r.get(d) for d in SCORE_DIMENSIONS]
+    answers = {k[5:]: v for k, v in r.items() if k.startswith("item:")}
+    if any(v is not None for v in dims) and not all(v is not None for v in dims):
+        missing = [col[d] for d, v in zip(SCORE_DIMENSIONS, dims) if v is None]
+        problems.append(error("partial_scores", "四个维度得分须全部填写", **where, column=missing[0],
+                              expected="科学知识、科学方法、科学精神与思想、应用科学能力均填写，或只填总分"))
+        return
+    if all(v is not None for v in dims):
+        total = round(float(sum(dims)), 6)
+        if r.get("score") is not None and abs(r["score"] - total) > SCORE_TOLERANCE:
+            problems.append(error("score_sum", "总分与四个维度之和不符", **where, column=col["score"],
+                                  value=display(r["score"]), expected=f"{total:g}（四个维度之和，误差±0.5）"))
+        elif r.get("score") is None:
+            r["score"] = total
+        return
+    if r.get("score") is not None:
+        return
+    if answers and items:
+        sums = dict.fromkeys(SCORE_DIMENSIONS, 0.0)
+        for code, answer in answers.items():
+            item = items.get(code)
+            given = "" if answer is None else str(answer).strip().upper()
+            if item and given not in DONT_KNOW and given == str(item["key"]).strip().upper():
+                sums[DIMENSION_LABELS[item["dimension"]]] += float(item["points"])
+        r.update(sums)
+        r["score"] = round(sum(sums.values()), 6)
+        return
+    problems.append(error("no_score", "没有得分", **where, column=col["score"],
+                          expected="四个维度得分、总分或题目作答之一"))
+
+
+def _activity(result, plan: PlanContext, history: dict, today: dt.date) -> None:
+    problems, spec = result.problems, ACTIVITY.sheet("activities")
+    sheet = spec.name
+    _info_checks(result, plan, today, "owes_activity")
+    rows = result.records.get("activities", [])
+    year, quarter = result.info.get("year"), result.info.get("quarter")
+    _duplicates(rows, "activity_id", sheet, "活动编号", problems)
+    bounds = quarter_bounds(year, quarter) if year and quarter else None
+    limits = {f: _outlier_limit(history.get(f)) for f in ("participants", "cost_yuan")}
+    for r in rows:
+        where = {"sheet": sheet, "row": r["row_no"]}
+        start, end = r.get("start_on"), r.get("end_on")
+        if bounds and start and not bounds[0] <= start <= bounds[1]:
+            problems.append(error("outside_quarter", "开始日期不在报表季度内", **where, column="开始日期",
+                                  value=start.isoformat(),
+                                  expected=f"{bounds[0].isoformat()}至{bounds[1].isoformat()}之间"))
+        if start and end and end < start:
+            problems.append(error("end_before_start", "结束日期早于开始日期", **where, column="结束日期",
+                                  value=end.isoformat(), expected=f"不早于{start.isoformat()}"))
+        people = r.get("participants")
+        population = plan.population_of(r.get("village"), r.get("audience"))
+        if people is not None and population is not None and people > population > 0:
+            problems.append(warning("over_population", f"参与人次超过该村(社区)目标人群人口（{population:,}人）",
+                                    **where, column="参与人次", value=f"{people:,}"))
+        for field, limit in limits.items():
+            if limit is not None and r.get(field) is not None and r[field] > limit:
+                problems.append(warning("outlier", f"数值异常偏大（该部门以往同类数值通常不超过{limit:,.0f}）", **where,
+                                        column=spec.column(field).name, value=f"{r[field]:,.0f}"))
+    if not rows:
+        problems.append(warning("empty_return", "报表没有活动（空报），已记为已报送", sheet=sheet))
+
+
+def _outlier_limit(values) -> float | None:
+    """Q3 + 3·IQR of the department's earlier values (Tukey's far-out fence), given enough history."""
+    if values is None or len(values) < OUTLIER_MIN_HISTORY:
+        return None
+    q1, q3 = np.percentile(np.asarray(values, dtype=float), [25, 75])
+    return float(q3 + 3 * max(q3 - q1, 1.0))
+
+
+def _plan(result, plan: PlanContext, history: dict, today: dt.date) -> None:
+    problems, records = result.problems, result.records
+    for alias, key, label in (("phases", "phase", "阶段"), ("departments", "department", "部门名称"),
+                              ("villages", "village", "村(社区)"), ("groups", "group", "重点人群"),
+                              ("tasks", "task", "任务编号"), ("milestones", "milestone_id", "编号")):
+        _duplicates(records.get(alias, []), key, PLAN.sheet(alias).name, label, problems)
+        if alias != "milestones" and not records.get(alias):
+            problems.append(error("empty_sheet", "工作计划的该工作表没有数据", sheet=PLAN.sheet(alias).name))
+    departments = {r["department"] for r in records.get("departments", []) if r.get("department")}
+    for r in records.get("tasks", []):
+        for name in str(r.get("lead_departments") or "").replace("，", ",").replace("、", ",").split(","):
+            if name.strip() and name.strip() not in departments:
+                problems.append(error("unknown_department", "牵头部门不在“部门”表中", sheet="任务", row=r["row_no"],
+                                      column="牵头部门", value=name.strip(), expected="“部门”表中的部门名称"))
+    for r in records.get("phases", []):
+        if r.get("start_on") and r.get("end_on") and r["end_on"] < r["start_on"]:
+            problems.append(error("end_before_start", "结束日期早于开始日期", sheet="阶段", row=r["row_no"],
+                                  column="结束日期", value=r["end_on"].isoformat()))
+    for r in records.get("milestones", []):
+        if r.get("status") == "已完成" and r.get("done_on") is None:
+            problems.append(error("required", "状态为已完成时须填写完成日期", sheet="里程碑", row=r["row_no"],
+                                  column="完成日期", expected="日期"))
+    for r in records.get("departments", []):
+        r["deadline_days"] = 15 if r.get("deadline_days") is None else r["deadline_days"]
+        r["owes_survey"] = r.get("owes_survey") or "否"
+        r["owes_activity"] = r.get("owes_activity") or "是"
+    for r in records.get("targets", []):
+        if r.get("base_year") and r.get("target_year") and r["target_year"] <= r["base_year"]:
+            problems.append(error("target_year", "目标年度须晚于基线年度", sheet="指标目标", row=r["row_no"],
+                                  column="目标年度", value=str(r["target_year"])))
+    if not records.get("population"):
+        problems.append(warning("no_population", "工作计划没有“人口”数据：调查结果无法按人口加权，参与率无法计算",
+                                sheet="人口"))
+    for r in records.get("population", []):
+        village_residence = plan.villages.get(r.get("village"))
+        if village_residence and r.get("residence") and r["residence"] != village_residence:
+            problems.append(note("residence_mix", f"该村(社区)在“村社区”表中为{village_residence}，此行城乡为{r['residence']}",
+                                 sheet="人口", row=r["row_no"], column="城乡", value=r["residence"]))

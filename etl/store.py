@@ -1,0 +1,276 @@
+"""Storing checked returns: archive byte for byte, load in one transaction, keep every version.
+
+A return is stored only when it has no error. The same bytes again are recognised (by SHA-256) and not
+stored twice. Another file for the same department, kind and period is stored only with `replace=True`; the
+earlier version stays and can be restored. Refused uploads are archived too (under archive/refused), outside
+the database, so that nothing anyone uploaded is ever lost.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import db
+from etl.limits import check_limits
+from etl.plan_context import PlanContext
+from etl.receipt import Receipt, error
+from etl.spec import SHARE_CODES
+from etl.validate import CheckedReturn, check_return
+
+SYSTEM_USER = "系统"
+# Typed tables: DataFrame field → database column (the rest of the fields map to themselves).
+RENAMES = {"group": "group_name", "on_theme": "is_on_theme"}
+TABLE_OF = {("survey", "responses"): "survey_responses", ("activity", "activities"): "activities",
+            **{("plan", s): f"plan_{s}" for s in ("phases", "tasks", "departments", "villages", "groups",
+                                                   "milestones", "targets", "themes", "population", "budget",
+                                                   "scoring", "items")}}
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of the bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_return(data: bytes, file_name: str, db_file=None, user: str = SYSTEM_USER, replace: bool = False,
+                received_on: dt.date | None = None, today: dt.date | None = None,
+                allowed_departments: set[str] | None = None, allowed_kinds: set[str] | None = None,
+                dry_run: bool = False) -> Receipt:
+    """Check one workbook and, when clean, store it; the receipt says what happened and why."""
+    today = today or dt.date.today()
+    receipt = Receipt(file_name, sha256=sha256(data))
+    receipt.problems += check_limits(data, file_name)
+    if receipt.errors:
+        return _refuse(receipt, data, db_file, user, dry_run)
+    with db.connect(db_file) as con:
+        plan = current_plan(con)
+        checked = check_return(data, plan, _history(con, data, plan), today)
+        receipt.problems += checked.problems
+        receipt.kind = checked.kind.code if checked.kind else None
+        receipt.department, receipt.period = checked.department, checked.period
+        receipt.rows = checked.row_count
+        permission = _permission_problem(checked, allowed_departments, allowed_kinds)
+        if permission:
+            receipt.problems.append(permission)
+            receipt.status = "forbidden"
+            return receipt
+        if not checked.ok:
+            return _refuse(receipt, data, db_file, user, dry_run)
+        if dry_run:
+            return receipt
+        same = con.execute("select return_id, version, is_current from returns where sha256 = ? and return_key = ?"
+                           " order by version desc limit 1", [receipt.sha256, _key(checked)]).fetchone()
+        if same:
+            receipt.status, receipt.return_id, receipt.version = "duplicate", same[0], same[1]
+            return receipt
+        current = con.execute("select return_id, version from returns where return_key = ? and is_current",
+                              [_key(checked)]).fetchone()
+        if current and not replace:
+            receipt.status, receipt.return_id, receipt.version = "needs_replace", current[0], current[1]
+            return receipt
+        archived = archive_bytes(data, db.archive_dir(db_file))
+        version = _store(con, checked, receipt, archived, user, received_on, bool(current))
+    db.write_version_file(db_file, version)
+    receipt.status = "stored"
+    return receipt
+
+
+def archive_bytes(data: bytes, folder: Path, suffix: str = ".xlsx") -> Path:
+    """Write the bytes to <folder>/<sha256><suffix> once (atomic rename); return the path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{sha256(data)}{suffix}"
+    if not target.exists():
+        tmp = target.with_name(target.name + f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    return target
+
+
+def _refuse(receipt: Receipt, data: bytes, db_file, user: str, dry_run: bool) -> Receipt:
+    receipt.status = "refused"
+    if not dry_run and data:
+        folder = db.archive_dir(db_file) / "refused"
+        path = archive_bytes(data, folder, Path(receipt.file_name).suffix.lower()[:8] or ".bin")
+        entry = {"file_name": receipt.file_name, "sha256": receipt.sha256, "user": user,
+                 "at": dt.datetime.now().isoformat(timespec="seconds"), "archived": path.name,
+                 "errors": [p.text for p in receipt.errors[:50]]}
+        with open(folder / "refused.jsonl", "a", encoding="utf-8") as log:
+            log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    return receipt
+
+
+def _permission_problem(checked: CheckedReturn, departments: set[str] | None, kinds: set[str] | None):
+    if kinds is not None and checked.kind and checked.kind.code not in kinds:
+        return error("forbidden", f"您的账号不能上传“{checked.kind.label}”报表")
+    if departments is not None and checked.kind and checked.kind.code != "plan" and checked.department not in departments:
+        return error("forbidden", "您的账号只能上传本部门的报表", sheet="填报信息", column="填报单位",
+                     value=checked.department or "", expected="、".join(sorted(departments)))
+    return None
+
+
+def _key(checked: CheckedReturn) -> str:
+    department = "" if checked.kind.code == "plan" else checked.department
+    return f"{checked.kind.code}|{department}|{checked.period}"
+
+
+def _store(con, checked: CheckedReturn, receipt: Receipt, archived: Path, user: str,
+           received_on: dt.date | None, replaces: bool) -> int:
+    """One transaction: the return row, its typed rows, raw rows and problems; old version kept."""
+    now = dt.datetime.now()
+    key, info = _key(checked), checked.info
+    con.execute("begin transaction")
+    try:
+        version = con.execute("select coalesce(max(version), 0) + 1 from returns where return_key = ?",
+                              [key]).fetchone()[0]
+        return_id = con.execute("select nextval('seq_return_id')").fetchone()[0]
+        con.execute("update returns set is_current = false where return_key = ?", [key])
+        con.execute(
+            "insert into returns values (?, ?, ?, ?, ?, ?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [return_id, key, checked.kind.code, info.get("department"), checked.period, info.get("year"),
+             info.get("quarter"), version, receipt.sha256, receipt.file_name, str(archived),
+             archived.stat().st_size, user, now, received_on or now.date(), received_on is not None,
+             info.get("reporter"), info.get("phone"), info.get("submitted_on"), checked.row_count,
+             checked.kind.code != "plan" and checked.row_count == 0])
+        for alias, records in checked.records.items():
+            _insert_rows(con, TABLE_OF[(checked.kind.code, alias)], return_id, records)
+            raw = pd.DataFrame({"return_id": return_id, "sheet": alias,
+                                "row_no": [r for r, _ in checked.raw[alias]],
+                                "cells": [json.dumps(c, ensure_ascii=False, default=str)
+                                          for _, c in checked.raw[alias]]})
+            if len(raw):
+                con.execute("insert into raw_rows select return_id, sheet, row_no, cells::json from raw", )
+        kept = [p for p in checked.problems if p.severity != "error"]
+        for p in kept:
+            con.execute("insert into problems values (nextval('seq_problem_id'), ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        "null, null, null)", [return_id, p.severity, p.code, p.sheet, p.row, p.column, p.value,
+                                              p.expected, p.message])
+        con.execute("insert into return_events values (nextval('seq_event_id'), ?, ?, ?, ?, ?)",
+                    [return_id, "replace" if replaces else "store", user, now,
+                     "补录，收到日期" + received_on.isoformat() if received_on else None])
+        data_version = db.bump_version(con)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    receipt.return_id, receipt.version = return_id, version
+    return data_version
+
+
+def _insert_rows(con, table: str, return_id: int, records: list[dict]) -> None:
+    columns = [c[0] for c in con.execute(f"select column_name from information_schema.columns "
+                                         f"where table_name = '{table}' order by ordinal_position").fetchall()]
+    frame = pd.DataFrame([{RENAMES.get(k, k): v for k, v in r.items()} for r in records])
+    frame["return_id"] = return_id
+    if table == "plan_targets" and len(frame):
+        is_share = frame["code"].isin(SHARE_CODES)
+        for col in ("base_value", "target_value"):
+            frame[col] = frame[col].astype(float).where(~is_share, frame[col].astype(float) / 100)
+    if "is_on_theme" in frame:
+        frame["is_on_theme"] = frame["is_on_theme"].map({"是": True, "否": False})
+    for col in ("owes_survey", "owes_activity"):
+        if col in frame:
+            frame[col] = frame[col].map({"是": True, "否": False})
+    for col in columns:
+        if col not in frame:
+            frame[col] = None
+    frame = frame[columns].astype(object).where(frame[columns].notna(), None)
+    if len(frame):
+        con.register("_rows", frame)
+        try:
+            con.execute(f"insert into {table} select * from _rows")
+        finally:
+            con.unregister("_rows")
+
+
+def current_plan(con: duckdb.DuckDBPyConnection) -> PlanContext | None:
+    """The plan facts returns are checked against, or None when no plan is stored."""
+    if con.execute("select count(*) from v_plan_return").fetchone()[0] == 0:
+        return None
+    q = lambda sql: con.execute(sql).fetchdf().to_dict("records")  # noqa: E731
+    departments = {r["department"]: {**r, "owes_survey": "是" if r["owes_survey"] else "否",
+                                      "owes_activity": "是" if r["owes_activity"] else "否"}
+                   for r in q("select * from v_plan_departments order by row_no")}
+    thresholds = {r["tier"]: r["min_score"] for r in q("select * from v_plan_scoring")}
+    return PlanContext(
+        departments=departments,
+        villages={r["village"]: r["residence"] for r in q("select * from v_plan_villages order by row_no")},
+        groups=tuple(r["group_name"] for r in q("select * from v_plan_groups order by row_no")),
+        tasks=tuple(str(r["task"]) for r in q("select * from v_plan_tasks order by row_no")),
+        phases=tuple(r["phase"] for r in q("select * from v_plan_phases order by row_no")),
+        thresholds={**PlanContext().thresholds, **thresholds},
+        items=tuple(q("select * from v_plan_items order by row_no")),
+        population=tuple({**r, "group": r["group_name"]} for r in q("select * from v_plan_population")),
+    )
+
+
+def _history(con, data: bytes, plan: PlanContext | None) -> dict:
+    """The department's earlier activity values, for outlier warnings (other periods only)."""
+    if plan is None:
+        return {}
+    try:
+        from etl.validate import detect_kind
+        from etl.read import read_workbook
+        kind = detect_kind(data)
+        if kind is None or kind.code != "activity":
+            return {}
+        info = read_workbook(data, kind).info
+    except Exception:  # the check itself reports unreadable files; history is only a refinement
+        return {}
+    department = str(info.get("department") or "").strip()
+    rows = con.execute("select participants, cost_yuan from v_activities where department = ?",
+                       [department]).fetchdf()
+    return {"participants": rows["participants"].dropna().to_numpy(),
+            "cost_yuan": rows["cost_yuan"].dropna().to_numpy()}
+
+
+def restore(return_id: int, db_file=None, user: str = SYSTEM_USER) -> str:
+    """Make an earlier version current again; returns a Chinese sentence saying what was done."""
+    with db.connect(db_file) as con:
+        row = con.execute("select return_key, version, department, period, kind from returns where return_id = ?",
+                          [return_id]).fetchone()
+        if row is None:
+            raise LookupError(f"没有编号为{return_id}的报表版本")
+        con.execute("begin transaction")
+        try:
+            con.execute("update returns set is_current = (return_id = ?) where return_key = ?", [return_id, row[0]])
+            con.execute("insert into return_events values (nextval('seq_event_id'), ?, 'restore', ?, ?, null)",
+                        [return_id, user, dt.datetime.now()])
+            version = db.bump_version(con)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    db.write_version_file(db_file, version)
+    return f"已恢复：{row[2] or ''} {row[3]} 第{row[1]}版为当前版本"
+
+
+def history(db_file=None) -> pd.DataFrame:
+    """Every stored version, newest first: return_id, kind, department, period, version, is_current, …"""
+    with db.connect(db_file) as con:
+        return con.execute(
+            "select return_id, kind, department, period, version, is_current, file_name, uploaded_by, uploaded_at,"
+            " received_on, is_backfilled, row_count, is_empty, sha256,"
+            " (select count(*) from problems p where p.return_id = r.return_id and severity = 'warning') as warnings"
+            " from returns r order by uploaded_at desc, return_id desc").fetchdf()
+
+
+def accept_problem(problem_id: int, note_text: str, db_file=None, user: str = SYSTEM_USER) -> None:
+    """Mark a warning as accepted by the office, with its note (the warning stays on record)."""
+    if not note_text.strip():
+        raise ValueError("接受提醒须填写说明")
+    with db.connect(db_file) as con:
+        con.execute("begin transaction")
+        try:
+            con.execute("update problems set accepted_by = ?, accepted_at = ?, accept_note = ? where problem_id = ?",
+                        [user, dt.datetime.now(), note_text.strip(), problem_id])
+            version = db.bump_version(con)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    db.write_version_file(db_file, version)

@@ -1,0 +1,185 @@
+"""Checking a return cell by cell against DATA.md and the current plan.
+
+`check_return()` reads the bytes, parses every cell, applies the row rules of its kind and the cross-checks
+against the 填报信息 sheet and the plan, and returns a `CheckedReturn`: typed records ready to store and every
+problem found. Nothing here touches the database: the plan and the history arrive as plain data.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from etl.cells import CellError, display, is_blank, parse_cell, parse_text
+from etl.plan_context import PlanContext
+from etl.read import SheetTable, UnreadableWorkbook, read_report_type, read_workbook
+from etl.receipt import Problem, error, note, warning
+from etl.spec import INFO_SHEET, KIND_BY_LABEL, KINDS, Column, WorkbookKind
+from etl import rules
+
+
+# Problems after which row rules would only repeat the same message on every row.
+STRUCTURAL = ("missing_sheet", "no_header", "unreadable")
+
+
+@dataclass
+class CheckedReturn:
+    """A return after checking: what it is, its typed records per sheet, and every problem."""
+
+    kind: WorkbookKind | None
+    info: dict[str, Any] = field(default_factory=dict)
+    records: dict[str, list[dict]] = field(default_factory=dict)
+    raw: dict[str, list[tuple[int, dict]]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+    @property
+    def department(self) -> str | None:
+        return self.info.get("department")
+
+    @property
+    def period(self) -> str | None:
+        """'2025' (survey), '2025Q3' (activities, or a survey with 季度), 'plan'."""
+        if self.kind is None:
+            return None
+        if self.kind.code == "plan":
+            return "plan"
+        year, quarter = self.info.get("year"), self.info.get("quarter")
+        if year is None:
+            return None
+        return f"{year}Q{quarter}" if quarter else str(year)
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(r) for r in self.records.values())
+
+
+def detect_kind(data: bytes) -> WorkbookKind | None:
+    """The workbook kind named by its 报表类型, or None."""
+    label = read_report_type(data)
+    return KIND_BY_LABEL.get(label.replace(" ", "")) if label else None
+
+
+def check_return(data: bytes, plan: PlanContext | None, history: dict | None = None,
+                 today: dt.date | None = None, expected_kind: str | None = None) -> CheckedReturn:
+    """Check a whole workbook; returns typed records and all problems (errors mean: do not store)."""
+    today = today or dt.date.today()
+    try:
+        kind = detect_kind(data)
+    except UnreadableWorkbook as exc:
+        return CheckedReturn(None, problems=[error("unreadable", str(exc))])
+    if kind is None:
+        labels = "、".join(k.label for k in KINDS.values())
+        return CheckedReturn(None, problems=[error(
+            "report_type", "无法识别报表类型", sheet=INFO_SHEET.name, column="报表类型",
+            expected=f"“填报信息”表中“报表类型”填写：{labels}")])
+    if expected_kind and kind.code != expected_kind:
+        return CheckedReturn(kind, problems=[error(
+            "report_type", f"报表类型不符：此处需要“{KINDS[expected_kind].label}”", sheet=INFO_SHEET.name,
+            column="报表类型", value=kind.label, expected=KINDS[expected_kind].label)])
+    if kind.code != "plan" and plan is None:
+        return CheckedReturn(kind, problems=[error(
+            "no_plan", "尚未导入工作计划，无法核对部门、村(社区)、人群和任务", expected="先上传工作计划工作簿")])
+    item_columns = plan.item_columns() if plan is not None and kind.code == "survey" else ()
+    book = read_workbook(data, kind, item_columns)
+    result = CheckedReturn(kind, problems=list(book.problems))
+    if kind.code == "plan":
+        plan = PlanContext.empty()
+    result.info = _parse_info(book.info, book.info_rows, kind, plan, result.problems)
+    notes: Counter = Counter()
+    first_seen: dict = {}
+    for alias in [s.alias for s in kind.sheets]:
+        table = book.sheets.get(alias)
+        if table is None:
+            continue
+        records, raw = _parse_rows(table, plan, result.problems, notes, first_seen)
+        result.records[alias], result.raw[alias] = records, raw
+        if kind.code == "plan":
+            plan = plan.extended(alias, records)
+    _emit_notes(notes, first_seen, result.problems)
+    if not any(p.code in STRUCTURAL for p in result.problems):
+        rules.apply(kind.code, result, plan, history or {}, today)
+    return result
+
+
+def _parse_info(info: dict, rows: dict, kind: WorkbookKind, plan: PlanContext | None,
+                problems: list[Problem]) -> dict:
+    parsed = {}
+    for column in kind.info:
+        value, where = info.get(column.field), {"sheet": INFO_SHEET.name, "row": rows.get(column.field),
+                                                 "column": column.name}
+        if is_blank(value):
+            if column.required:
+                problems.append(error("required", "必填项为空", **where, expected=_expected(column, plan)))
+            parsed[column.field] = None
+            continue
+        try:
+            allowed = plan.allowed(column.plan_values) if plan and column.plan_values else ()
+            parsed[column.field] = parse_cell(value, column, allowed).value
+        except CellError as exc:
+            problems.append(error("invalid", exc.message or _invalid_message(column), **where, value=display(value),
+                                  expected=exc.expected))
+            parsed[column.field] = None
+    if parsed.get("report_type") and parsed["report_type"].replace(" ", "") != kind.label:
+        problems.append(error("report_type", "报表类型不符", sheet=INFO_SHEET.name, column="报表类型",
+                              value=parsed["report_type"], expected=kind.label))
+    return parsed
+
+
+def _parse_rows(table: SheetTable, plan: PlanContext, problems: list[Problem], notes: Counter,
+                first_seen: dict) -> tuple[list[dict], list[tuple[int, dict]]]:
+    records, raw = [], []
+    allowed = {c.plan_values: plan.allowed(c.plan_values) for c in table.columns.values() if c.plan_values}
+    for row_no, cells in table.rows:
+        record: dict[str, Any] = {"row_no": row_no}
+        for column in table.columns.values():
+            value = table.cell(cells, column)
+            where = {"sheet": table.title, "row": row_no, "column": column.name}
+            if is_blank(value):
+                record[column.field] = None
+                if column.required:
+                    problems.append(error("required", "必填项为空", **where,
+                                          expected=_expected(column, plan)))
+                continue
+            try:
+                parsed = parse_cell(value, column, allowed.get(column.plan_values, ()))
+            except CellError as exc:
+                record[column.field] = None
+                problems.append(error("invalid", exc.message or _invalid_message(column), **where, value=display(value),
+                                      expected=exc.expected))
+                continue
+            record[column.field] = parsed.value
+            if parsed.note:
+                key = (table.title, column.name, parsed.note)
+                notes[key] += 1
+                first_seen.setdefault(key, row_no)
+        record["extra"] = {h: parse_text(cells[i]).value if not is_blank(cells[i]) else None
+                           for i, h in table.extra.items() if i < len(cells)}
+        records.append(record)
+        raw.append((row_no, table.raw_record(cells)))
+    return records, raw
+
+
+def _emit_notes(notes: Counter, first_seen: dict, problems: list[Problem]) -> None:
+    """One note per (sheet, column, tolerated form), not one per cell: the office wants the pattern."""
+    for (sheet, column, text), count in notes.items():
+        problems.append(note("tolerated", f"{text}（共{count}处）", sheet=sheet, row=first_seen[(sheet, column, text)],
+                             column=column))
+
+
+def _invalid_message(column: Column) -> str:
+    return {"date": "不是有效日期", "int": "不是有效整数", "number": "不是有效数字",
+            "enum": "不在允许的取值中", "plan": "不在工作计划的名单中"}.get(column.kind, "内容不符合要求")
+
+
+def _expected(column: Column, plan: PlanContext | None) -> str:
+    if column.kind == "enum":
+        return "以下之一：" + "、".join(column.allowed)
+    if column.kind == "plan" and plan is not None:
+        values = plan.allowed(column.plan_values) + column.extra_allowed
+        return "以下之一：" + "、".join(values[:14]) + ("等" if len(values) > 14 else "")
+    return column.help or {"date": "日期", "int": "整数", "number": "数字"}.get(column.kind, "非空内容")

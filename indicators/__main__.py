@@ -1,0 +1,27 @@
+"""Command line: python -m indicators export --db PATH --as-of YYYY-MM-DD --out FILE.json|FILE.xlsx."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from etl import db
+from indicators.export import write_export
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m indicators", description="科学素质指标导出")
+    sub = parser.add_subparsers(dest="command", required=True)
+    export = sub.add_parser("export", help="导出全部指标（.json 或 .xlsx）")
+    export.add_argument("--db", default=None)
+    export.add_argument("--as-of", required=True)
+    export.add_argument("--out", required=True, type=Path)
+    args = parser.parse_args(argv)
+    with db.connect(args.db) as con:
+        count = write_export(con, args.as_of, args.out)
+    print(f"已导出{count}行指标：{args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

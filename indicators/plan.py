@@ -1,0 +1,161 @@
+"""Plan indicators: milestones as they stood on the as-of date, phase elapsed, targets and progress status."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from indicators import progress as method
+from indicators.base import finish, to_date
+from indicators.sql import sql
+
+
+def milestones(con: duckdb.DuckDBPyConnection, as_of) -> pd.DataFrame:
+    """Every milestone with its status as of the date.
+
+    Columns: milestone_id, phase, task, content, department, due_on, done_on, evidence, is_done, status_as_of,
+    is_overdue.
+    """
+    return con.execute(sql("milestones_as_of"), {"as_of": to_date(as_of)}).fetchdf()
+
+
+def milestone_completion(con, as_of, by: str | None = None) -> pd.DataFrame:
+    """Milestones done ÷ milestones, as of the date; `by` may be 阶段 or 对应任务.
+
+    Columns: period (the as-of date), [by], value, unit, n (milestones), note, done.
+    """
+    frame = milestones(con, as_of).rename(columns={"phase": "阶段", "task": "对应任务"})
+    keys = [by] if by else []
+    if frame.empty:
+        return finish(pd.DataFrame(columns=["period", *keys]), keys, "share")
+    grouped = frame.groupby(keys, as_index=False, sort=False) if by else None
+    result = (grouped.agg(done=("is_done", "sum"), n=("is_done", "size")) if by else
+              pd.DataFrame({"done": [int(frame["is_done"].sum())], "n": [len(frame)]}))
+    result["value"] = result["done"] / result["n"]
+    result["period"] = str(to_date(as_of))
+    return finish(result, keys, "share")
+
+
+def milestones_overdue(con, as_of) -> pd.DataFrame:
+    """Count of milestones not done whose 计划完成日期 is before the as-of date.
+
+    Columns: period (the as-of date), value, unit, n (milestones), note (their 编号).
+    """
+    frame = milestones(con, as_of)
+    late = frame[frame["is_overdue"]]
+    return finish(pd.DataFrame({"period": [str(to_date(as_of))], "value": [len(late)], "n": [len(frame)],
+                                "note": ["、".join(late["milestone_id"]) or None]}), [], "count")
+
+
+def phases(con) -> pd.DataFrame:
+    """The plan's phases in order: 阶段, start_on, end_on."""
+    frame = con.execute("select phase as 阶段, start_on, end_on from v_plan_phases order by start_on").fetchdf()
+    for col in ("start_on", "end_on"):
+        frame[col] = pd.to_datetime(frame[col]).dt.date
+    return frame
+
+
+def phase_elapsed(con, as_of) -> pd.DataFrame:
+    """Share of each phase's days gone by at the as-of date; note marks the current phase.
+
+    Columns: period (the as-of date), 阶段, value, unit, n (days in the phase), note, start_on, end_on.
+    """
+    day = to_date(as_of)
+    frame = phases(con)
+    if frame.empty:
+        return finish(pd.DataFrame(columns=["period", "阶段"]), ["阶段"], "share")
+    start, end = frame["start_on"], frame["end_on"]
+    days = np.array([(e - s).days + 1 for s, e in zip(start, end)])
+    gone = np.array([min(max((day - s).days + 1, 0), d) for s, d in zip(start, days)])
+    frame["value"] = gone / days
+    frame["n"] = days
+    current = current_phase(con, day)
+    frame["note"] = np.where(frame["阶段"] == current, "当前阶段", None)
+    frame["period"] = str(day)
+    return finish(frame, ["阶段"], "share")
+
+
+def current_phase(con, as_of) -> str | None:
+    """The phase containing the date (the first before the plan starts, the last after it ends)."""
+    day = to_date(as_of)
+    frame = phases(con)
+    if frame.empty:
+        return None
+    for row in frame.itertuples():
+        if row.start_on <= day <= row.end_on:
+            return row.阶段
+    return frame["阶段"].iloc[0] if day < frame["start_on"].iloc[0] else frame["阶段"].iloc[-1]
+
+
+def targets(con) -> pd.DataFrame:
+    """The plan's 指标目标 rows: code, population, base_year, base_value, target_year, target_value, direction."""
+    return con.execute("select code, population, base_year, base_value, target_year, target_value, direction "
+                       "from v_plan_targets order by row_no").fetchdf()
+
+
+def _assessed(con, as_of) -> list[dict]:
+    """Each target with its series, latest value, gap, required yearly change and progress."""
+    from indicators.series import yearly_series
+
+    rows = []
+    for t in targets(con).itertuples():
+        # A target is judged on the values up to its own year: the mid-term target of 2023 by 2023's figure.
+        series = yearly_series(con, as_of, t.code, t.population)
+        series = series[series["year"] <= t.target_year]
+        result = method.progress_status(series["year"], series["value"], t.direction, target=t.target_value,
+                                        base_year=t.base_year, target_year=t.target_year)
+        latest = series.dropna(subset=["value"]).tail(1)
+        latest_year = int(latest["year"].iloc[0]) if len(latest) else None
+        latest_value = float(latest["value"].iloc[0]) if len(latest) else None
+        rows.append({"code": t.code, "人群": t.population, "目标年度": int(t.target_year), "target": t,
+                     "result": result, "latest_year": latest_year, "latest_value": latest_value,
+                     "needed": method.required_yearly_change(latest_year, latest_value, int(t.target_year),
+                                                             t.target_value, t.direction)})
+    return rows
+
+
+def target_gap(con, as_of) -> pd.DataFrame:
+    """Target value − latest value (indicator's unit) and the yearly change still needed, per target row.
+
+    Columns: period (target year), 指标代码, 人群, value, unit, n, note, latest_year, latest_value,
+    target_value, required_yearly_change.
+    """
+    rows = [{"period": str(a["目标年度"]), "指标代码": a["code"], "人群": a["人群"],
+             "value": None if a["latest_value"] is None else a["target"].target_value - a["latest_value"],
+             "latest_year": a["latest_year"], "latest_value": a["latest_value"],
+             "target_value": a["target"].target_value, "required_yearly_change": a["needed"],
+             "note": None if a["latest_value"] is not None else "暂无数据"} for a in _assessed(con, as_of)]
+    columns = ["period", "指标代码", "人群", "value", "latest_year", "latest_value", "target_value",
+               "required_yearly_change", "note"]
+    return finish(pd.DataFrame(rows, columns=columns), ["指标代码", "人群"], "indicator_unit")
+
+
+def progress_status(con, as_of) -> pd.DataFrame:
+    """Progress status of each target row by the Open SDG method (INDICATORS.md).
+
+    Columns: period (target year), 指标代码, 人群, value (score), unit, note (status code), status,
+    progress_value, base_year, base_value, latest_year, latest_value, target_value, direction.
+    """
+    rows = []
+    for a in _assessed(con, as_of):
+        r, t = a["result"], a["target"]
+        rows.append({"period": str(a["目标年度"]), "指标代码": a["code"], "人群": a["人群"], "value": r.score,
+                     "note": r.status, "status": r.status, "progress_value": r.progress_value,
+                     "base_year": r.base_year_used, "base_value": r.base_value, "latest_year": r.current_year,
+                     "latest_value": r.current_value, "target_value": t.target_value, "direction": t.direction})
+    if not rows:
+        return finish(pd.DataFrame(columns=["period", "指标代码", "人群"]), ["指标代码", "人群"], "score")
+    return finish(pd.DataFrame(rows), ["指标代码", "人群"], "score")
+
+
+def headline_target(progress: pd.DataFrame, code: str, population: str = "全体", year: int | None = None):
+    """The target row to show beside a figure: the first target year not before `year`, else the last one."""
+    rows = progress[(progress["指标代码"] == code) & (progress["人群"] == population)].copy()
+    if rows.empty:
+        return None
+    rows["target_year"] = rows["period"].astype(int)
+    rows = rows.sort_values("target_year")
+    ahead = rows[rows["target_year"] >= year] if year is not None else rows.iloc[0:0]
+    return (ahead if len(ahead) else rows).iloc[0 if len(ahead) else -1]

@@ -1,0 +1,58 @@
+"""Reporting indicators (DHIS2's definitions on uploaded files): who owes what, what came, on time or not."""
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from indicators.base import finish, to_date
+from indicators.sql import sql
+
+KIND_WORDS = {"activity": "科普活动", "survey": "科学素质调查"}
+STATES = ("按时", "逾期", "未报", "空报")
+
+
+def reporting_grid(con: duckdb.DuckDBPyConnection, as_of) -> pd.DataFrame:
+    """Every return owed for periods ended by the as-of date and its state (按时 / 逾期 / 未报 / 空报).
+
+    Columns: 部门, 报表类型, period, year, quarter, due_on, first_received_on, state, is_received, is_on_time,
+    is_empty, liaison, phone.
+    """
+    frame = con.execute(sql("expected_returns"), {"as_of": to_date(as_of)}).fetchdf()
+    frame["period"] = [f"{y}Q{q}" for y, q in zip(frame["year"], frame["quarter"])]
+    frame["state"] = np.select([frame["is_received"] & frame["is_empty"], frame["is_received"] & frame["is_on_time"],
+                                frame["is_received"]], ["空报", "按时", "逾期"], "未报")
+    frame["is_on_time"] = frame["is_on_time"].fillna(False).astype(bool)
+    frame["报表类型"] = frame["kind"].map(KIND_WORDS)
+    return frame.rename(columns={"department": "部门"})[
+        ["部门", "报表类型", "period", "year", "quarter", "due_on", "first_received_on", "state", "is_received",
+         "is_on_time", "is_empty", "liaison", "phone"]]
+
+
+def _rate(con, as_of, by: str | None, period: str, flag: str) -> pd.DataFrame:
+    grid = reporting_grid(con, as_of)
+    if period == "year":
+        grid["period"] = grid["year"].astype(str)
+    elif period == "all":
+        grid["period"] = str(to_date(as_of))
+    keys = ["period"] + ([by] if by else [])
+    frame = grid.groupby(keys, as_index=False).agg(received=(flag, "sum"), n=(flag, "size"))
+    frame["value"] = np.minimum(frame["received"] / frame["n"], 1.0)
+    empties = grid[grid["is_empty"]].groupby(keys).size()
+    frame["note"] = [f"含空报{int(empties.get(tuple(k) if by else k[0], 0))}份"
+                     if empties.get(tuple(k) if by else k[0], 0) else None
+                     for k in frame[keys].itertuples(index=False)]
+    return finish(frame.drop(columns=["received"]), [by] if by else [], "share")
+
+
+def reporting_rate(con, as_of, by: str | None = None, period: str = "quarter") -> pd.DataFrame:
+    """Returns received ÷ returns expected (capped at 100%), per quarter, year or 'all' periods to date.
+
+    `by` may be 部门 or 报表类型. Columns: period, [by], value, unit, n (expected), note (空报 count).
+    """
+    return _rate(con, as_of, by, period, "is_received")
+
+
+def reporting_rate_on_time(con, as_of, by: str | None = None, period: str = "quarter") -> pd.DataFrame:
+    """Returns first uploaded by quarter end + 报送期限 ÷ returns expected. Columns as reporting_rate."""
+    return _rate(con, as_of, by, period, "is_on_time")

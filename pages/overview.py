@@ -1,0 +1,80 @@
+"""总览 — where the town stands, for a leader's ten seconds: six cards, each with one plain sentence."""
+import streamlit as st
+
+from charts import fmt, sentences
+from indicators.plan import headline_target
+from ui import cards, data, frame
+
+st.title("总览")
+status = frame.banner()
+if not frame.require_data(status):
+    st.stop()
+
+rate = data.frame("literacy_rate")
+progress = data.frame("progress_status")
+gap = data.frame("urban_rural_gap")
+groups = data.frame("literacy_rate", by="重点人群")
+phases = data.frame("phase_elapsed")
+completion = data.frame("milestone_completion", by="阶段")
+reporting = data.frame("reporting_rate", period="quarter")
+on_time = data.frame("reporting_rate_on_time", period="quarter")
+budget = data.frame("budget_execution", by=None)
+
+left, middle, right = st.columns(3)
+with left:
+    if rate.empty:
+        cards.card("全镇具备科学素质的居民比例", "—", "尚无调查数据。")
+    else:
+        latest = rate.sort_values("period").iloc[-1]
+        target = headline_target(progress, "literacy_rate", "全体", int(latest["period"]))
+        cards.card(f"全镇具备科学素质的居民比例（{fmt.year(latest['period'])}，18–69岁）",
+                   fmt.share_pm(latest["value"], latest["ci_low"], latest["ci_high"]),
+                   sentences.rate_sentence(rate, "全镇居民", target),
+                   status=None if target is None else target["status"],
+                   detail=f"95%置信区间 {fmt.share(latest['ci_low'])}–{fmt.share(latest['ci_high'])} · 样本{latest['n']:,}人",
+                   key="card_rate")
+with middle:
+    if gap.empty:
+        cards.card("城乡差距", "—", sentences.gap_sentence(gap))
+    else:
+        last = gap.sort_values("period").iloc[-1]
+        cards.card(f"城乡差距（{fmt.year(last['period'])}，城镇−农村）", fmt.pp(last["value"]),
+                   sentences.gap_sentence(gap),
+                   detail=f"95%置信区间 {fmt.pp(last['ci_low'])}至{fmt.pp(last['ci_high'])}", key="card_gap")
+with right:
+    phase = data.query("current_phase")
+    elapsed = phases.loc[phases["阶段"] == phase, "value"]
+    done = completion.loc[completion["阶段"] == phase, "value"]
+    cards.card("当前阶段", phase or "—",
+               sentences.phase_sentence(phase, done.iloc[0] if len(done) else None,
+                                        elapsed.iloc[0] if len(elapsed) else None), key="card_phase")
+
+left, middle, right = st.columns(3)
+with left:
+    if groups.empty:
+        cards.card("重点人群", "—", "尚无调查数据。")
+    else:
+        year = groups["period"].max()
+        rows = groups[groups["period"] == year]
+        lines = [f"- {r['重点人群']}：{fmt.share(r['value'])}" + ("" if r["n"] >= 30 else f"（{fmt.small_sample(r['n'])}）")
+                 for _, r in rows.iterrows()]
+        with st.container(border=True, key="card_groups"):
+            st.markdown(f"**重点人群具备科学素质比例（{fmt.year(year)}）**")
+            st.markdown("\n".join(lines))
+with middle:
+    if reporting.empty:
+        cards.card("本季度报送率", "—", "暂无应报报表。")
+    else:
+        last = reporting.sort_values("period").iloc[-1]
+        timely = on_time.set_index("period")["value"].get(last["period"])
+        cards.card(f"报送率（{fmt.quarter(last['period'])}）", fmt.share(last["value"]),
+                   sentences.reporting_sentence(last["value"], timely, status["missing"], last["period"]),
+                   detail=f"应报{int(last['n'])}份", key="card_reporting")
+with right:
+    if budget.empty:
+        cards.card("预算执行", "—", "暂无经费数据。")
+    else:
+        last = budget.sort_values("period").iloc[-1]
+        cards.card(f"预算执行率（{fmt.year(last['period'])}）", fmt.share(last["value"]),
+                   sentences.budget_sentence(last["spend_yuan"], last["budget_yuan"], last["period"]),
+                   key="card_budget")

@@ -1,0 +1,43 @@
+"""Shared fixtures: the demo warehouse (loaded once per test session from data/sample) and an empty one."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl import bulk
+
+ROOT = Path(__file__).resolve().parents[1]
+ORACLE = ROOT.parent / "shared" / "oracle"
+
+
+@pytest.fixture(scope="session")
+def demo_db_master(tmp_path_factory) -> Path:
+    """The bundled demo workbooks loaded into a warehouse (read-only: copy it before changing anything)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    receipts = bulk.load_sample(path)
+    refused = [r.to_text() for r in receipts if r.status != "stored"]
+    assert not refused, refused
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_db_master, tmp_path) -> Path:
+    """A private copy of the demo warehouse (with its archive) that a test may change."""
+    target = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db_master, target)
+    archive = demo_db_master.parent / "archive"
+    if archive.exists():
+        shutil.copytree(archive, tmp_path / "archive")
+    return target
+
+
+@pytest.fixture
+def app_env(monkeypatch):
+    """Point the app at a given warehouse: app_env(path) sets KEXUE_DB (and no users file)."""
+    def use(path: Path) -> Path:
+        monkeypatch.setenv("KEXUE_DB", str(path))
+        monkeypatch.setenv("KEXUE_USERS", str(Path(path).parent / "no-users.yaml"))
+        return path
+    return use

@@ -1,0 +1,75 @@
+"""Cached access to the warehouse for the pages (pages never hold SQL nor import duckdb).
+
+Every result is cached by (database, data version, as-of date, arguments). Each load bumps the data version,
+so a new upload shows at once without clearing anything else. Connections are short-lived and taken under
+the warehouse's file lock (see etl/db.py), so a command-line load can run while the app serves.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from etl import db
+from indicators import plan, reporting, status, survey
+from indicators.registry import indicator
+
+# Non-indicator queries the pages may ask for, by name: (function, takes_as_of).
+QUERIES = {
+    "reporting_grid": (reporting.reporting_grid, True),
+    "milestones": (plan.milestones, True),
+    "phases": (plan.phases, False),
+    "current_phase": (plan.current_phase, True),
+    "weighting": (survey.weighting_report, True),
+    "data_status": (status.data_status, True),
+    "default_as_of": (status.default_as_of, False),
+    "departments": (status.departments, False),
+    "open_problems": (status.open_problems, False),
+    "accepted_problems": (lambda con: status.open_problems(con, include_accepted=True), False),
+}
+
+
+def db_file() -> str:
+    """The warehouse file this app serves ($KEXUE_DB or data/warehouse.duckdb)."""
+    return str(db.db_path())
+
+
+def version() -> int:
+    """The data version; changes with every load, restore or accepted warning."""
+    return db.data_version(db_file())
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _indicator(path: str, data_version: int, code: str, as_of: str, by: str | None, variant: tuple) -> pd.DataFrame:
+    with db.connect(path) as con:
+        return indicator(code).compute(con, as_of, by=by, **dict(variant))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _query(path: str, data_version: int, name: str, as_of: str | None):
+    function, takes_as_of = QUERIES[name]
+    with db.connect(path) as con:
+        return function(con, as_of) if takes_as_of else function(con)
+
+
+def frame(code: str, by: str | None = None, **variant) -> pd.DataFrame:
+    """An indicator's DataFrame at the sidebar's as-of date (a copy: pages may change it)."""
+    return _indicator(db_file(), version(), code, as_of().isoformat(), by, tuple(sorted(variant.items()))).copy()
+
+
+def query(name: str):
+    """A named query of QUERIES at the sidebar's as-of date."""
+    result = _query(db_file(), version(), name, as_of().isoformat() if QUERIES[name][1] else None)
+    return result.copy() if isinstance(result, pd.DataFrame) else result
+
+
+def default_as_of() -> dt.date:
+    """The end of the latest period with data (today when the warehouse is empty)."""
+    return _query(db_file(), version(), "default_as_of", None)
+
+
+def as_of() -> dt.date:
+    """The as-of date every page obeys (the sidebar's 截至 date)."""
+    value = st.session_state.get("as_of")
+    return value if isinstance(value, dt.date) else default_as_of()

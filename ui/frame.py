@@ -1,0 +1,65 @@
+"""The frame around every page: the as-of date in the sidebar, the banner, the empty-database message."""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from charts import fmt
+from ui import data
+
+UPLOAD_PAGE = "pages/upload.py"
+
+
+def sidebar_as_of() -> dt.date:
+    """The 截至 date picker every page obeys; defaults to the end of the latest period with data."""
+    default = data.default_as_of()
+    with st.sidebar:
+        st.date_input("截至日期（所有页面按此日期计算）", value=default, key="as_of", format="YYYY-MM-DD",
+                      min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31))
+        if st.button("回到最新数据", key="as_of_reset", width="stretch"):
+            st.session_state.pop("as_of", None)
+            st.rerun()
+    return data.as_of()
+
+
+def banner_text(status: dict) -> str:
+    """'数据截至2025年第4季度 · 9个部门中8个已报送 · 3条提醒待处理'."""
+    parts = [f"数据截至{fmt.quarter(status['quarter'])}" if status.get("quarter") else fmt.as_of(status["as_of"])]
+    if status.get("owing"):
+        parts.append(f"{status['owing']}个部门中{status['reported']}个已报送")
+    parts.append(f"{status['open_warnings']}条提醒待处理" if status["open_warnings"] else "无待处理提醒")
+    return " · ".join(parts)
+
+
+def banner() -> dict:
+    """Show what the figures rest on; returns the status for the page to use."""
+    status = data.query("data_status")
+    text = banner_text(status)
+    if status.get("missing"):
+        text += "（未报：" + "、".join(status["missing"]) + "）"
+    st.caption(f":material/info: {text}")
+    return status
+
+
+def require_data(status: dict, need: str = "returns") -> bool:
+    """On an empty warehouse say what to upload and link to 数据上报; True when the page can go on."""
+    if not status["has_plan"]:
+        st.info("还没有数据。请先在“数据上报”页上传工作计划工作簿（含阶段、任务、部门、村社区、人群、人口等），"
+                "再上传各部门的科学素质调查表和科普活动季报。", icon=":material/upload_file:")
+        st.page_link(UPLOAD_PAGE, label="前往数据上报", icon=":material/upload:")
+        return False
+    if need == "returns" and not status["returns"]:
+        st.info("工作计划已导入，尚未收到任何部门的报表。请在“数据上报”页上传调查表或活动季报。",
+                icon=":material/upload_file:")
+        st.page_link(UPLOAD_PAGE, label="前往数据上报", icon=":material/upload:")
+        return False
+    return True
+
+
+def definition(code: str) -> None:
+    """The indicator's one-paragraph definition, folded under its chart."""
+    from indicators.registry import indicator
+    ind = indicator(code)
+    with st.expander(f"指标说明：{ind.label}", expanded=False):
+        st.write(ind.definition)
