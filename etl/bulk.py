@@ -6,10 +6,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from etl import db
-from etl.cells import parse_date
-from etl.read import read_workbook
 from etl.receipt import Receipt
-from etl.store import load_return
+from etl.store import Batch, load_return
 from etl.validate import detect_kind
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
@@ -28,26 +26,18 @@ def load_order(items: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     return sorted(items, key=lambda item: (not is_plan(item[1]), item[0]))
 
 
-def info_date(data: bytes) -> dt.date | None:
-    """The 填报日期 written on a workbook's 填报信息 sheet, if readable."""
-    try:
-        value = read_workbook(data, detect_kind(data)).info.get("submitted_on")
-        return parse_date(value).value if value is not None else None
-    except Exception:  # no usable date: the upload day counts
-        return None
-
-
 def load_many(items: Iterable[tuple[str, bytes]], db_file=None, user: str = "系统", replace: bool = False,
               received_on: dt.date | None = None, received_from_info: bool = False,
               progress: Callable[[int, int, str], None] | None = None, **limits) -> list[Receipt]:
     """Load (name, bytes) pairs in plan-first order; one receipt each."""
     ordered = load_order(list(items))
     receipts = []
-    for index, (name, data) in enumerate(ordered):
-        if progress:
-            progress(index, len(ordered), name)
-        received = received_on or (info_date(data) if received_from_info else None)
-        receipts.append(load_return(data, name, db_file, user=user, replace=replace, received_on=received, **limits))
+    with Batch.open(db_file) as batch:
+        for index, (name, data) in enumerate(ordered):
+            if progress:
+                progress(index, len(ordered), name)
+            receipts.append(load_return(data, name, db_file, user=user, replace=replace, received_on=received_on,
+                                        received_from_info=received_from_info, batch=batch, **limits))
     return receipts
 
 

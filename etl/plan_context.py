@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from etl.spec import DEFAULT_THRESHOLDS, SURVEY, Column
 
@@ -55,10 +56,18 @@ class PlanContext:
         """Columns for item answers (K01, M02 …) when the plan has a 题库."""
         return tuple(Column(str(i["item"]), f"item:{i['item']}", "text") for i in self.items)
 
+    @cached_property
+    def _population_index(self) -> dict:
+        index: dict = {}
+        for r in self.population:
+            n = int(r["population"] or 0)
+            for key in ((r["village"], r["group"]), (r["village"], None), (None, r["group"]), (None, None)):
+                index[key] = index.get(key, 0) + n
+        return index
+
     def population_of(self, village: str | None, group: str | None) -> int | None:
         """Residents of `group` in `village` (全镇 / 社会公众 mean all); None without a 人口 sheet."""
         if not self.population:
             return None
-        return sum(int(r["population"] or 0) for r in self.population
-                   if (village in (None, "全镇") or r["village"] == village)
-                   and (group in (None, "社会公众") or r["group"] == group))
+        key = (None if village in (None, "全镇") else village, None if group in (None, "社会公众") else group)
+        return self._population_index.get(key, 0)

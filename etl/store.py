@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -38,30 +39,55 @@ def sha256(data: bytes) -> str:
 
 
 def load_return(data: bytes, file_name: str, db_file=None, user: str = SYSTEM_USER, replace: bool = False,
-                received_on: dt.date | None = None, today: dt.date | None = None,
+                received_on: dt.date | None = None, received_from_info: bool = False, today: dt.date | None = None,
                 allowed_departments: set[str] | None = None, allowed_kinds: set[str] | None = None,
-                dry_run: bool = False) -> Receipt:
-    """Check one workbook and, when clean, store it; the receipt says what happened and why."""
-    today = today or dt.date.today()
+                dry_run: bool = False, batch: "Batch | None" = None) -> Receipt:
+    """Check one workbook and, when clean, store it; the receipt says what happened and why.
+
+    `batch` (from `Batch.open`) reuses one connection and the plan for many files.
+    """
+    options = dict(user=user, replace=replace, received_on=received_on, received_from_info=received_from_info,
+                   today=today or dt.date.today(), allowed_departments=allowed_departments,
+                   allowed_kinds=allowed_kinds, dry_run=dry_run)
     receipt = Receipt(file_name, sha256=sha256(data))
     receipt.problems += check_limits(data, file_name)
     if receipt.errors:
         return _refuse(receipt, data, db_file, user, dry_run)
+    if batch is not None:
+        return batch.load(data, receipt, options)
     with db.connect(db_file) as con:
-        plan = current_plan(con)
-        checked = check_return(data, plan, _history(con, data, plan), today)
+        return Batch(con, db_file).load(data, receipt, options)
+
+
+class Batch:
+    """One connection (under the lock) and the current plan, shared by the files of one load."""
+
+    def __init__(self, con, db_file):
+        self.con, self.db_file = con, db_file
+        self.plan = current_plan(con)
+
+    @classmethod
+    @contextmanager
+    def open(cls, db_file=None):
+        """A batch over a locked connection, closed on exit."""
+        with db.connect(db_file) as con:
+            yield cls(con, db_file)
+
+    def load(self, data: bytes, receipt: Receipt, o: dict) -> Receipt:
+        con = self.con
+        checked = check_return(data, self.plan, lambda department: _history(con, department), o["today"])
         receipt.problems += checked.problems
         receipt.kind = checked.kind.code if checked.kind else None
         receipt.department, receipt.period = checked.department, checked.period
         receipt.rows = checked.row_count
-        permission = _permission_problem(checked, allowed_departments, allowed_kinds)
+        permission = _permission_problem(checked, o["allowed_departments"], o["allowed_kinds"])
         if permission:
             receipt.problems.append(permission)
             receipt.status = "forbidden"
             return receipt
         if not checked.ok:
-            return _refuse(receipt, data, db_file, user, dry_run)
-        if dry_run:
+            return _refuse(receipt, data, self.db_file, o["user"], o["dry_run"])
+        if o["dry_run"]:
             return receipt
         same = con.execute("select return_id, version, is_current from returns where sha256 = ? and return_key = ?"
                            " order by version desc limit 1", [receipt.sha256, _key(checked)]).fetchone()
@@ -70,14 +96,19 @@ def load_return(data: bytes, file_name: str, db_file=None, user: str = SYSTEM_US
             return receipt
         current = con.execute("select return_id, version from returns where return_key = ? and is_current",
                               [_key(checked)]).fetchone()
-        if current and not replace:
+        if current and not o["replace"]:
             receipt.status, receipt.return_id, receipt.version = "needs_replace", current[0], current[1]
             return receipt
-        archived = archive_bytes(data, db.archive_dir(db_file))
-        version = _store(con, checked, receipt, archived, user, received_on, bool(current))
-    db.write_version_file(db_file, version)
-    receipt.status = "stored"
-    return receipt
+        received_on = o["received_on"]
+        if received_on is None and o["received_from_info"]:
+            received_on = checked.info.get("submitted_on")
+        archived = archive_bytes(data, db.archive_dir(self.db_file))
+        version = _store(con, checked, receipt, archived, o["user"], received_on, bool(current))
+        db.write_version_file(self.db_file, version)
+        receipt.status = "stored"
+        if checked.kind.code == "plan":
+            self.plan = current_plan(con)
+        return receipt
 
 
 def archive_bytes(data: bytes, folder: Path, suffix: str = ".xlsx") -> Path:
@@ -208,22 +239,9 @@ def current_plan(con: duckdb.DuckDBPyConnection) -> PlanContext | None:
     )
 
 
-def _history(con, data: bytes, plan: PlanContext | None) -> dict:
-    """The department's earlier activity values, for outlier warnings (other periods only)."""
-    if plan is None:
-        return {}
-    try:
-        from etl.validate import detect_kind
-        from etl.read import read_workbook
-        kind = detect_kind(data)
-        if kind is None or kind.code != "activity":
-            return {}
-        info = read_workbook(data, kind).info
-    except Exception:  # the check itself reports unreadable files; history is only a refinement
-        return {}
-    department = str(info.get("department") or "").strip()
-    rows = con.execute("select participants, cost_yuan from v_activities where department = ?",
-                       [department]).fetchdf()
+def _history(con, department: str) -> dict:
+    """The department's earlier activity values, for outlier warnings."""
+    rows = con.execute("select participants, cost_yuan from v_activities where department = ?", [department]).fetchdf()
     return {"participants": rows["participants"].dropna().to_numpy(),
             "cost_yuan": rows["cost_yuan"].dropna().to_numpy()}
 

@@ -64,9 +64,13 @@ def detect_kind(data: bytes) -> WorkbookKind | None:
     return KIND_BY_LABEL.get(label.replace(" ", "")) if label else None
 
 
-def check_return(data: bytes, plan: PlanContext | None, history: dict | None = None,
+def check_return(data: bytes, plan: PlanContext | None, history=None,
                  today: dt.date | None = None, expected_kind: str | None = None) -> CheckedReturn:
-    """Check a whole workbook; returns typed records and all problems (errors mean: do not store)."""
+    """Check a whole workbook; returns typed records and all problems (errors mean: do not store).
+
+    `history(department)` returns that department's earlier values ({"participants": array, …}) for outlier
+    warnings; it is called only for an activity return whose department is known.
+    """
     today = today or dt.date.today()
     try:
         kind = detect_kind(data)
@@ -96,13 +100,18 @@ def check_return(data: bytes, plan: PlanContext | None, history: dict | None = N
         table = book.sheets.get(alias)
         if table is None:
             continue
+        for header in table.extra.values():
+            result.problems.append(warning("extra_column", "多余的列：已保存在原始记录中，不参与计算", sheet=table.title,
+                                           row=table.header_row, column=header))
         records, raw = _parse_rows(table, plan, result.problems, notes, first_seen)
         result.records[alias], result.raw[alias] = records, raw
         if kind.code == "plan":
             plan = plan.extended(alias, records)
     _emit_notes(notes, first_seen, result.problems)
     if not any(p.code in STRUCTURAL for p in result.problems):
-        rules.apply(kind.code, result, plan, history or {}, today)
+        department = result.info.get("department")
+        earlier = history(department) if history and department and kind.code == "activity" else {}
+        rules.apply(kind.code, result, plan, earlier, today)
     return result
 
 

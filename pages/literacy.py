@@ -1,3 +1,34 @@
+"""科学素质 — where residents stand and how it moves: by group, over the years against the targets, the tiers,
+the urban–rural gap and minors' interest; each chart with its finding, its definition and its digits."""
 import streamlit as st
 
-st.title("建设中")
+from ui import data, frame
+from ui import literacy_parts as parts
+
+st.title("科学素质")
+status = frame.banner()
+if not frame.require_data(status):
+    st.stop()
+
+rate = data.frame("literacy_rate")
+if rate.empty:
+    st.info(f"{data.as_of():%Y年%-m月%-d日}前还没有科学素质调查数据。请在“数据上报”页上传各部门的科学素质调查表。",
+            icon=":material/upload_file:")
+    st.page_link(frame.UPLOAD_PAGE, label="前往数据上报", icon=":material/upload:")
+    st.stop()
+
+progress = data.frame("progress_status")
+phases = data.query("phases")
+parts.weighting_note()
+
+parts.trend_section(rate, progress, phases)
+st.divider()
+parts.breakdown_section(sorted(rate["period"].astype(str).unique()))
+st.divider()
+left, right = st.columns(2, gap="large")
+with left:
+    parts.tier_section()
+with right:
+    parts.gap_section()
+st.divider()
+parts.minors_section(progress, phases)

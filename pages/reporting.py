@@ -1,3 +1,81 @@
+"""报送情况 — who owes which return, what came on time, whom to call, and the quarterly bulletin."""
+import datetime as dt
+
 import streamlit as st
 
-st.title("建设中")
+from charts import figures, fmt, sentences
+from ui import cards, data, frame
+from ui import reporting_parts as parts
+
+st.title("报送情况")
+status = frame.banner()
+if not frame.require_data(status, need="plan"):
+    st.stop()
+
+grid = data.query("reporting_grid")
+if grid.empty:
+    st.info("截至所选日期还没有到期的报表。工作计划“部门”表写明各部门每季度应报哪些报表。", icon=":material/event_busy:")
+    st.stop()
+
+as_of = data.as_of()
+rate = data.frame("reporting_rate", period="quarter")
+on_time = data.frame("reporting_rate_on_time", period="quarter")
+period = max(grid["period"])
+latest = grid[grid["period"] == period]
+rate_now = rate.set_index("period")["value"].get(period)
+on_time_now = on_time.set_index("period")["value"].get(period)
+gaps = parts.gaps(grid)
+
+left, middle, right = st.columns(3)
+with left:
+    cards.card(f"报送率（{fmt.quarter(period)}）", fmt.share(rate_now),
+               sentences.reporting_sentence(rate_now, on_time_now, status["missing"], period),
+               detail=f"应报{len(latest)}份 · 已收到{int(latest['is_received'].sum())}份", key="card_reporting_rate")
+with middle:
+    tally = latest["state"].value_counts()
+    cards.card(f"按时报送率（{fmt.quarter(period)}）", fmt.share(on_time_now),
+               "；".join(f"{s}{int(tally.get(s, 0))}份" for s in ("按时", "逾期", "未报", "空报")) + "。",
+               status=next((s for s in ("未报", "逾期", "空报") if tally.get(s, 0)), "按时"), key="card_on_time")
+with right:
+    missing = gaps[gaps["状态"] == "未报"]
+    cards.card("未报报表（截至所选日期）", f"{len(missing)}份",
+               "需联系：" + "；".join(f"{r['部门']}（{r['期间']}{r['报表类型']}，联络员{r['联络员']}，{r['联系电话']}）"
+                                   for _, r in missing.head(3).iterrows()) + ("等。" if len(missing) > 3 else "。")
+               if len(missing) else "所有到期报表均已收到。",
+               status="未报" if len(missing) else "按时", key="card_missing")
+
+st.subheader("各部门逐季度报送")
+kinds = list(dict.fromkeys(grid["报表类型"]))
+for tab, kind in zip(st.tabs(kinds, key="reporting_kind_tabs"), kinds):
+    with tab:
+        st.plotly_chart(figures.reporting_grid(parts.grid_cells(grid, kind)), theme=None, key=f"fig_grid_{kind}")
+st.caption("按时：不晚于季度末加报送期限收到；逾期：期限后收到；未报：至今未收到；"
+           "空报：收到的报表没有数据行（计为已报送）。科学素质调查每年一次，计入第4季度。")
+
+st.subheader("未报、逾期与空报的报表")
+if gaps.empty:
+    st.success("截至所选日期，所有应报报表均已按时报送。", icon=":material/check_circle:")
+else:
+    st.caption(f"共{len(gaps)}份：" + "，".join(f"{s}{int((gaps['状态'] == s).sum())}份"
+                                               for s in parts.GAP_STATES if (gaps["状态"] == s).any()) + "。")
+    st.dataframe(gaps, hide_index=True, key="reporting_gaps")
+
+st.subheader("报送率与按时报送率")
+st.plotly_chart(figures.rate_trend(parts.rate_series(rate, on_time), by="口径", as_of=as_of), theme=None,
+                key="fig_reporting_rates")
+frame.definition("reporting_rate")
+frame.definition("reporting_rate_on_time")
+
+st.subheader("年度督促检查：各部门记分卡")
+years = sorted({str(y) for y in grid["year"]})
+year = parts.year_picker(years)
+score = parts.scorecard(grid, data.query("open_problems"), data.query("milestones"), year, as_of)
+st.dataframe(score, hide_index=True, key="reporting_scorecard")
+st.caption("空报计为已报送，在期限内收到的空报也计为按时报送。待处理提醒：该部门当年报表中尚未处理的数据提醒；到期里程碑完成：当年到期（截至所选日期）的里程碑中已完成的项数。")
+
+st.subheader(f"情况通报（{fmt.quarter(period)}）")
+text = parts.bulletin(grid, period, rate, on_time, data.frame("activity_count", period="quarter"),
+                      data.frame("participants", period="quarter"), as_of, dt.date.today())
+st.code(text, language=None, wrap_lines=True)
+st.download_button("下载情况通报（.txt）", text.encode("utf-8"), file_name=f"情况通报_{period}.txt",
+                   mime="text/plain", key="download_bulletin", icon=":material/download:")

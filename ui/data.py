@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from etl import db
-from indicators import plan, reporting, status, survey
+from indicators import plan, reporting, status, survey, tasks_views
 from indicators.registry import indicator
 
 # Non-indicator queries the pages may ask for, by name: (function, takes_as_of).
@@ -20,6 +20,7 @@ QUERIES = {
     "reporting_grid": (reporting.reporting_grid, True),
     "milestones": (plan.milestones, True),
     "phases": (plan.phases, False),
+    "plan_tasks": (tasks_views.plan_tasks, False),
     "current_phase": (plan.current_phase, True),
     "weighting": (survey.weighting_report, True),
     "data_status": (status.data_status, True),
@@ -27,6 +28,7 @@ QUERIES = {
     "departments": (status.departments, False),
     "open_problems": (status.open_problems, False),
     "accepted_problems": (lambda con: status.open_problems(con, include_accepted=True), False),
+    "current_plan": (lambda con: __import__("etl.store", fromlist=["current_plan"]).current_plan(con), False),
 }
 
 

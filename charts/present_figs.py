@@ -1,0 +1,81 @@
+"""Figures of 汇报模式 that charts.figures lacks: target counts per status word, the recent reporting grid,
+and titles wrapped to fit a half-width projector column."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts import _base as b
+from charts import fmt, palette
+from charts.plan_figs import reporting_grid
+
+# A department owing two returns in a quarter is shown by its worse one.
+_STATE_ORDER = ("未报", "逾期", "空报", "按时")
+
+
+def status_counts(progress: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """Bars of the number of targets per progress status, each bar its word, count and colour.
+
+    progress: the progress_status frame (column `status` holds the codes of palette.STATUS).
+    """
+    if b.is_empty(progress):
+        return b.empty(title)
+    b.require(progress, "status")
+    tally = progress["status"].fillna("not_available").value_counts()
+    codes = [c for c in palette.STATUS if tally.get(c, 0)]
+    looks = [palette.status(c) for c in codes]
+    fig = go.Figure()
+    fig.add_bar(
+        y=[s.label for s in looks], x=[int(tally[c]) for c in codes], orientation="h",
+        marker=dict(color=[s.colour for s in looks]), text=[f"{int(tally[c])}项" for c in codes],
+        textposition="outside", cliponaxis=False, showlegend=False,
+        hovertext=[f"{s.label}：{int(tally[c])}项目标" for s, c in zip(looks, codes)],
+        hovertemplate="%{hovertext}<extra></extra>",
+    )
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=[s.label for s in looks],
+                     autorange="reversed", showgrid=False, title_text=None)
+    fig.update_xaxes(title_text="目标（项）", rangemode="tozero", dtick=1 if tally.max() <= 10 else None,
+                     range=[0, tally.max() * 1.25])
+    if title is None:
+        title = f"共{len(progress)}项目标：" + "，".join(f"{s.word}{int(tally[c])}项" for s, c in zip(looks, codes))
+    return b.frame(fig, title)
+
+
+def recent_reporting_grid(grid: pd.DataFrame, quarters: int = 4, title: str | None = None) -> go.Figure:
+    """The department × quarter grid of the last `quarters` quarters, one cell per department and quarter.
+
+    grid: the reporting_grid query (部门, period, state, …); where a department owes both kinds of return in
+    a quarter its cell shows the worse state (未报 before 逾期 before 空报 before 按时).
+    """
+    if b.is_empty(grid):
+        return b.empty(title)
+    b.require(grid, "部门", "period", "state")
+    keep = b.sorted_periods(grid["period"])[-quarters:]
+    recent = grid[grid["period"].isin(keep)].copy()
+    recent["_rank"] = recent["state"].map({s: i for i, s in enumerate(_STATE_ORDER)})
+    worst = (recent.sort_values("_rank").groupby(["部门", "period"], sort=False, as_index=False).first()
+             .rename(columns={"state": "状态"}))
+    order = list(dict.fromkeys(grid["部门"]))
+    worst["_dept"] = worst["部门"].map({d: i for i, d in enumerate(order)})
+    return reporting_grid(worst.sort_values(["_dept", "period"])[["部门", "period", "状态"]], title=title)
+
+
+def wrap_title(fig: go.Figure, width: int = 18) -> go.Figure:
+    """Break a long one-line title at its first comma or semicolon, so a half-width column shows it whole."""
+    text = fig.layout.title.text or ""
+    if len(text) <= width or "<br>" in text:
+        return fig
+    for mark in ("；", "，", "："):
+        cut = text.find(mark)
+        if 0 < cut < len(text) - 1:
+            fig.update_layout(title=dict(text=text[:cut + 1] + "<br>" + text[cut + 1:]))
+            break
+    return fig
+
+
+def fixed_height(fig: go.Figure, height: int) -> go.Figure:
+    """The figure at a fixed pixel height (the projector slide leaves it a known space)."""
+    fig.update_layout(height=height)
+    return fig
+

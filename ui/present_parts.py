@@ -1,0 +1,132 @@
+"""汇报模式's parts: gathering the deck's inputs, the projector style, and drawing one slide.
+
+The slides themselves are pure (charts/slides.py); `gather` takes the data access as arguments so that a
+test can feed it the indicators straight from a warehouse, and the page feeds it ui.data's cached calls.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+from typing import Callable
+
+import streamlit as st
+
+from charts import fmt, palette
+from charts.slides import EvaluationData, Slide
+
+DEFAULT_TOWN = "柳堡镇"
+CHART_HEIGHT = 430  # leaves the number, the sentence and the buttons on one screen at 1024×768
+
+# The projector's rules (UI.md): no sidebar, nothing below 18 px, number ≥ 48 px, sentence ≥ 24 px. Only this
+# page includes this style, so the sidebar stays on every other page.
+CSS = f"""
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"]
+  {{ display: none !important; }}
+[data-testid="stMainBlockContainer"], .block-container {{ padding-top: 2.2rem; padding-bottom: 1rem;
+  max-width: 100%; }}
+[data-testid="stMain"] h1 {{ font-size: clamp(34px, 2.9vw, 56px); line-height: 1.2; padding: 0 0 .2rem 0;
+  color: {palette.TEXT}; }}
+[data-testid="stMain"] [data-testid="stCaptionContainer"], [data-testid="stMain"] [data-testid="stCaptionContainer"] p
+  {{ font-size: 20px !important; color: {palette.TEXT}; }}
+[data-testid="stMain"] p, [data-testid="stMain"] li {{ font-size: 22px; }}
+.kx-big {{ font-size: clamp(60px, 6.2vw, 120px); font-weight: 800; line-height: 1.05; color: {palette.TEXT};
+  letter-spacing: -1px; word-break: keep-all; }}
+.kx-badge {{ display: inline-block; font-size: clamp(28px, 2.2vw, 42px); font-weight: 700; padding: 4px 22px;
+  border-radius: 999px; margin: 14px 0 6px 0; }}
+.kx-asof {{ font-size: clamp(20px, 1.4vw, 26px); color: {palette.TEXT}; margin: 10px 0 4px 0; }}
+.kx-sentence {{ font-size: clamp(26px, 2.05vw, 40px); line-height: 1.45; color: {palette.TEXT}; margin-top: 12px; }}
+.kx-counter {{ font-size: clamp(26px, 2vw, 36px); font-weight: 700; text-align: center; color: {palette.TEXT};
+  padding-top: 10px; }}
+.st-key-present_prev button, .st-key-present_next button, .st-key-present_report button
+  {{ min-height: 64px; padding: 8px 28px; }}
+.st-key-present_prev button p, .st-key-present_next button p, .st-key-present_report button p,
+.st-key-present_prev button span, .st-key-present_next button span, .st-key-present_report button span,
+.st-key-present_prev button kbd, .st-key-present_next button kbd
+  {{ font-size: 26px !important; }}
+[data-testid="stMain"] [data-testid="stPageLink"] p {{ font-size: 26px; }}
+</style>
+"""
+
+
+def town_name() -> str:
+    """The town the deck and the report are about ($KEXUE_TOWN; the plan workbook does not carry it yet)."""
+    return os.environ.get("KEXUE_TOWN", DEFAULT_TOWN)
+
+
+def gather(frame: Callable, query: Callable, as_of: dt.date, status: dict, labels: dict,
+           town: str | None = None) -> EvaluationData:
+    """Every input of the deck and the report: `frame(code, by=None, **variant)` gives an indicator,
+    `query(name)` a named query (ui.data.frame and ui.data.query in the app)."""
+    d = EvaluationData(as_of=as_of, town=town or town_name(), has_plan=bool(status["has_plan"]),
+                       has_returns=bool(status["returns"]), labels=labels)
+    if not d.has_plan:
+        return d
+    d.phases, d.phase = query("phases"), query("current_phase")
+    d.phase_elapsed, d.completion = frame("phase_elapsed"), frame("milestone_completion", by="阶段")
+    d.milestones, d.progress = query("milestones"), frame("progress_status")
+    d.reporting = frame("reporting_rate", period="quarter")
+    d.reporting_on_time = frame("reporting_rate_on_time", period="quarter")
+    d.reporting_grid = query("reporting_grid")
+    if not d.has_returns:
+        return d
+    d.rate, d.gap = frame("literacy_rate"), frame("urban_rural_gap")
+    d.group_rates, d.group_rank = frame("literacy_rate", by="重点人群"), frame("group_rank")
+    d.minor_interest, d.weighting = frame("minor_interest_rate"), query("weighting")
+    d.activities = frame("activity_count", period="year")
+    d.participants = frame("participants", period="year")
+    d.training_hours = frame("training_hours", period="year")
+    d.participants_by_kind = frame("participants", by="活动类型", period="year")
+    d.budget, d.spend_per_resident = frame("budget_execution", by=None), frame("spend_per_resident")
+    return d
+
+
+def registry_labels() -> dict:
+    """Indicator code → (label, unit, definition) for the report's table and notes."""
+    from indicators.registry import INDICATORS
+    return {i.code: (i.label, i.unit, i.definition) for i in INDICATORS}
+
+
+def slide_index(total: int) -> int:
+    """The slide on screen, kept inside the deck when the deck shrinks (e.g. an earlier as-of date)."""
+    index = min(max(int(st.session_state.get("present_slide", 0)), 0), total - 1)
+    st.session_state["present_slide"] = index
+    return index
+
+
+def move(step: int, total: int) -> None:
+    """Button callback: go `step` slides on, within the deck."""
+    st.session_state["present_slide"] = min(max(int(st.session_state.get("present_slide", 0)) + step, 0), total - 1)
+
+
+def badge(code: str | None) -> str:
+    """The status as a pill: its icon and word on its colour (never colour alone)."""
+    if not code:
+        return ""
+    s = palette.status(code)
+    return (f"<div class='kx-badge' style='background:{s.colour};color:{palette.text_on(s.colour)}'>"
+            f"{html.escape(s.label)}</div>")
+
+
+def number_block(slide: Slide, as_of: dt.date) -> None:
+    """The number, its status word, the as-of date and the one sentence."""
+    st.markdown(f"<div class='kx-big'>{html.escape(slide.big)}</div>{badge(slide.status)}"
+                f"<div class='kx-asof'>{html.escape(fmt.as_of(as_of))}</div>"
+                f"<div class='kx-sentence'>{html.escape(slide.sentence)}</div>", unsafe_allow_html=True)
+
+
+def draw(slide: Slide, as_of: dt.date, index: int) -> None:
+    """One slide below the page title: number and sentence beside its chart (or alone, wider)."""
+    if slide.figure is None:
+        left, _ = st.columns([3, 1])
+        with left:
+            number_block(slide, as_of)
+        return
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        number_block(slide, as_of)
+    with right:
+        slide.figure.update_layout(height=CHART_HEIGHT)
+        st.plotly_chart(slide.figure, theme=None, key=f"present_chart_{index}",
+                        config={"displayModeBar": False})

@@ -1,0 +1,141 @@
+"""Pieces of the 报送情况 page: the list of gaps with whom to call, the yearly scorecard and the bulletin.
+
+The shaping functions are pure (DataFrames in, DataFrame or text out) so that tests can call them; only
+`year_picker` touches Streamlit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from charts import fmt
+from ui.activities_parts import change_words
+
+GAP_STATES = ("未报", "逾期", "空报")
+GAP_COLUMNS = ["部门", "报表类型", "期间", "应报日期", "收到日期", "状态", "联络员", "联系电话"]
+YEAR_KEY = "reporting_year"
+OFFICE = "科学素质工作领导小组办公室"
+
+
+def year_picker(years: list[str]) -> str:
+    """The year of the scorecard; defaults to the latest year owed (again when the as-of date drops the choice)."""
+    if st.session_state.get(YEAR_KEY) not in years:
+        st.session_state.pop(YEAR_KEY, None)
+    return st.selectbox("督促检查年度", years, index=len(years) - 1, format_func=fmt.year, key=YEAR_KEY)
+
+
+def grid_cells(grid: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The grid of one return type as charts.figures.reporting_grid reads it: 部门, period, 状态, note."""
+    rows = grid[grid["报表类型"] == kind]
+    notes = [f"应报日期：{fmt.date(due)}<br>收到日期：{fmt.date(got) if not fmt.is_missing(got) else '未收到'}"
+             f"<br>联络员：{who or '—'} {phone or ''}"
+             for due, got, who, phone in zip(rows["due_on"], rows["first_received_on"], rows["liaison"], rows["phone"])]
+    return pd.DataFrame({"部门": rows["部门"], "period": rows["period"], "状态": rows["state"], "note": notes})
+
+
+def gaps(grid: pd.DataFrame) -> pd.DataFrame:
+    """Every return 未报, 逾期 or 空报, newest quarter first, with the liaison to call. Columns: GAP_COLUMNS."""
+    rows = grid[grid["state"].isin(GAP_STATES)].copy()
+    rows["_order"] = rows["state"].map({s: i for i, s in enumerate(GAP_STATES)})
+    rows = rows.sort_values(["period", "_order", "部门"], ascending=[False, True, True])
+    return pd.DataFrame({
+        "部门": rows["部门"], "报表类型": rows["报表类型"], "期间": rows["period"].map(fmt.quarter),
+        "应报日期": rows["due_on"].map(fmt.date),
+        "收到日期": [fmt.date(d) if not fmt.is_missing(d) else "未收到" for d in rows["first_received_on"]],
+        "状态": rows["state"], "联络员": rows["liaison"].fillna("—"), "联系电话": rows["phone"].fillna("—"),
+    }, columns=GAP_COLUMNS).reset_index(drop=True)
+
+
+def rate_series(rate: pd.DataFrame, on_time: pd.DataFrame) -> pd.DataFrame:
+    """Both reporting rates in one frame for charts.figures.rate_trend(by="口径").
+
+    n (returns expected, a handful) is dropped: it is not a sample, and rate_trend would grey it as one.
+    """
+    parts = [f.assign(口径=name) for f, name in ((rate, "报送率"), (on_time, "按时报送率")) if len(f)]
+    if not parts:
+        return pd.DataFrame(columns=["period", "value", "口径"])
+    return pd.concat(parts, ignore_index=True).drop(columns=["n"], errors="ignore")
+
+
+def scorecard(grid: pd.DataFrame, problems: pd.DataFrame, milestones: pd.DataFrame, year: str,
+              as_of: dt.date) -> pd.DataFrame:
+    """One row per department for the yearly inspection (督促检查), as text a leader reads.
+
+    Columns: 部门, 联络员, 应报, 已报, 按时报送, 逾期, 未报, 空报, 报送率, 按时报送率, 待处理提醒, 到期里程碑完成.
+    As in indicators.reporting, a 空报 counts as received, and as on time when it came within the deadline.
+    """
+    rows = grid[grid["year"].astype(str) == str(year)]
+    if rows.empty:
+        return pd.DataFrame()
+    card = rows.groupby("部门", sort=False).agg(
+        联络员=("liaison", "first"), 应报=("state", "size"), 已报=("is_received", "sum"),
+        按时报送=("is_on_time", "sum"), 逾期=("state", lambda s: int((s == "逾期").sum())),
+        未报=("state", lambda s: int((s == "未报").sum())), 空报=("state", lambda s: int((s == "空报").sum())))
+    card["报送率"] = [fmt.share(min(r / n, 1.0)) for r, n in zip(card["已报"], card["应报"])]
+    card["按时报送率"] = [fmt.share(r / n) for r, n in zip(card["按时报送"], card["应报"])]
+    in_year = problems[problems["期间"].astype(str).str[:4] == str(year)] if len(problems) else problems
+    warned = in_year.groupby("部门").size() if len(in_year) else pd.Series(dtype=int)
+    card["待处理提醒"] = [int(warned.get(d, 0)) for d in card.index]
+    card["到期里程碑完成"] = [_milestones_done(milestones, d, year, as_of) for d in card.index]
+    return card.reset_index().astype({"已报": int, "按时报送": int})
+
+
+def _milestones_done(milestones: pd.DataFrame, department: str, year: str, as_of: dt.date) -> str:
+    """"3/4": the department's milestones due in the year (by the as-of date) and how many are done."""
+    if milestones is None or milestones.empty:
+        return "—"
+    due = pd.to_datetime(milestones["due_on"])
+    mine = milestones[(milestones["department"] == department) & (due.dt.year == int(year))
+                      & (due <= pd.Timestamp(as_of))]
+    return f"{int(mine['is_done'].sum())}/{len(mine)}" if len(mine) else "—"
+
+
+def _listing(rows: pd.DataFrame, detail) -> str:
+    return "；".join(f"{d}（{'、'.join(detail(r) for _, r in g.iterrows())}）" for d, g in rows.groupby("部门", sort=False))
+
+
+def bulletin(grid: pd.DataFrame, period: str, rate: pd.DataFrame, on_time: pd.DataFrame,
+             count_q: pd.DataFrame, people_q: pd.DataFrame, as_of: dt.date, issued_on: dt.date) -> str:
+    """The quarterly 情况通报 as plain text: who reported, what is late, what the departments did, whom to call."""
+    rows = grid[grid["period"] == period]
+    value = lambda f: f.set_index("period")["value"].get(period) if len(f) else None  # noqa: E731
+    received, punctual = int(rows["is_received"].sum()), int(rows["is_on_time"].sum())
+    lines = [f"{OFFICE}情况通报", f"（{fmt.quarter(period)}，{fmt.as_of(as_of)}）", "", "一、报表报送情况",
+             f"本季度应报报表{len(rows)}份，已收到{received}份，报送率{fmt.share(value(rate))}；"
+             f"其中按时报送{punctual}份，按时报送率{fmt.share(value(on_time))}。"]
+    all_on_time = rows.groupby("部门", sort=False)["state"].apply(lambda s: (s == "按时").all())
+    if all_on_time.any():
+        lines.append(f"按时报送的部门（{int(all_on_time.sum())}个）：{'、'.join(all_on_time[all_on_time].index)}。")
+    late, empty, missing = (rows[rows["state"] == s] for s in ("逾期", "空报", "未报"))
+    if len(late):
+        lines.append("逾期报送：" + _listing(late, lambda r: f"{r['报表类型']}，应于{fmt.date(r['due_on'])}前报送，"
+                                                     f"{fmt.date(r['first_received_on'])}收到") + "。")
+    if len(empty):
+        lines.append("空报（报表无数据行，已记为已报送）：" + _listing(empty, lambda r: r["报表类型"]) + "。")
+    lines.append("尚未报送：" + (_listing(missing, lambda r: f"{r['报表类型']}，应于{fmt.date(r['due_on'])}前报送")
+                            if len(missing) else "无") + "。")
+    lines += ["", "二、科普活动开展情况", _activity_line(count_q, people_q, period)]
+    chase = rows[rows["state"] == "未报"].drop_duplicates("部门")
+    lines += ["", "三、请相关部门抓紧补报"]
+    lines += ([f"{r['部门']}：联络员{r['liaison'] or '—'}，电话{r['phone'] or '—'}" for _, r in chase.iterrows()]
+              if len(chase) else ["本季度各部门均已报送。"])
+    if len(late):
+        lines.append(f"请{'、'.join(dict.fromkeys(late['部门']))}今后在报送期限内报送。")
+    lines += ["", OFFICE, fmt.date(issued_on)]
+    return "\n".join(lines)
+
+
+def _activity_line(count_q: pd.DataFrame, people_q: pd.DataFrame, period: str) -> str:
+    counts = count_q.set_index("period")["value"] if len(count_q) else pd.Series(dtype=float)
+    people = people_q.set_index("period")["value"] if len(people_q) else pd.Series(dtype=float)
+    if period not in counts.index:
+        return "本季度没有收到科普活动记录。"
+    text = f"本季度各部门共开展科普活动{fmt.count(counts[period], '次')}，参与{fmt.count(people.get(period, 0))}"
+    earlier = [p for p in counts.index if p < period]
+    if earlier:
+        before = max(earlier)
+        text += (f"；与{fmt.quarter(before)}相比，活动{change_words(counts[period], counts[before], '次')}，"
+                 f"参与人次{change_words(people.get(period, 0), people.get(before, 0), '人次')}")
+    return text + "。"
