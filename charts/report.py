@@ -68,7 +68,7 @@ def report_title(d: EvaluationData) -> str:
 
 # ---- sections ----------------------------------------------------------------------------------------------
 
-def _headline(d: EvaluationData) -> str:
+def _headline(d: EvaluationData, deck: list | None) -> str:
     rows = []
     last = latest(d.rate)
     if last is not None:
@@ -103,7 +103,7 @@ def _headline(d: EvaluationData) -> str:
         timely = d.reporting_on_time.set_index("period")["value"].get(rep["period"]) if not empty(d.reporting_on_time) else None
         rows.append([f"报送率（{fmt.quarter(rep['period'])}）", f"{fmt.share(rep['value'])}，按时{fmt.share(timely)}",
                      f"应报{fmt.count(rep['n'], '份')}", "", Raw("")])
-    points = "".join(f"<li><b>{_e(s.title)}</b>：{_e(s.sentence)}</li>" for s in build_slides(d)[1:])
+    points = "".join(f"<li><b>{_e(s.title)}</b>：{_e(s.sentence)}</li>" for s in (build_slides(d) if deck is None else deck)[1:])
     return ("<h2>一、主要数字</h2>"
             + (_table(["指标", "最新值", "样本", "目标", "进展状态"], rows) if rows else "<p>尚无调查和活动数据。</p>")
             + f"<h3>要点</h3><ul class='points'>{points}</ul>")
@@ -279,13 +279,16 @@ dt {{ font-weight: 700; margin-top: 4pt; }} dd {{ margin: 0 0 0 1.5em; font-size
 """
 
 
-def report_html(d: EvaluationData, generated_on: dt.date | None = None) -> str:
-    """The whole report as one HTML page (UTF-8, styles inline, no script, no network)."""
+def report_html(d: EvaluationData, generated_on: dt.date | None = None, deck: list | None = None) -> str:
+    """The whole report as one HTML page (UTF-8, styles inline, no script, no network).
+
+    deck: the slides of `d` when the caller has them already (their sentences are the report's 要点).
+    """
     title = report_title(d)
     meta = f"{fmt.as_of(d.as_of)} · 所处阶段：{d.phase or '—'}"
     if generated_on is not None:
         meta += f" · 生成于{fmt.date(generated_on)}"
-    sections = [_headline(d), _progress(d), _literacy(d), _plan(d), _activities(d), _reporting(d), _method(d)]
+    sections = [_headline(d, deck), _progress(d), _literacy(d), _plan(d), _activities(d), _reporting(d), _method(d)]
     body = "".join(f"<section{' class=first' if i == 0 else ''}>{s}</section>" for i, s in enumerate(sections))
     return (f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{_e(title)}</title>"
             f"<style>{CSS}</style></head><body><h1>{_e(title)}</h1><p class='meta'>{_e(meta)}</p>{body}</body></html>")

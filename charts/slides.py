@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts import figures, fmt, palette, sentences
-from charts.present_figs import recent_reporting_grid, status_counts
+from charts.present_figs import recent_reporting_grid, status_counts, wrap_title
 from indicators.plan import headline_target
 
 ON_TRACK = ("target_achieved", "substantial_progress")
@@ -118,7 +118,8 @@ def evaluation_kind(d: EvaluationData) -> str:
 
 
 def _fig(fig: go.Figure) -> go.Figure:
-    return figures.projector(fig)
+    """The projector copy of a figure at the slide's chart height, its title broken to fit a half screen."""
+    return wrap_title(figures.projector(fig))
 
 
 # ---- the slides --------------------------------------------------------------------------------------------
@@ -307,7 +308,12 @@ def budget_slide(d: EvaluationData) -> Slide | None:
     goal = target(d, "spend_per_resident", "全体", year) if per is not None else None
     fig = None
     if not empty(d.budget):
-        fig = _fig(figures.budget_vs_spend(d.budget[["period", "budget_yuan", "spend_yuan"]], by="period"))
+        years = d.budget.sort_values("period")
+        spent, planned = years["spend_yuan"].sum(), years["budget_yuan"].sum()
+        span = f"{fmt.year(years['period'].iloc[0])}" + (
+            "" if len(years) == 1 else f"至{fmt.year(years['period'].iloc[-1])}")
+        title = f"{span}累计支出{fmt.money(spent)}" + (f"，执行率{fmt.share(spent / planned)}" if planned else "")
+        fig = _fig(figures.budget_vs_spend(years[["period", "budget_yuan", "spend_yuan"]], title=title, by="period"))
     return Slide(f"经费投入：人均科普经费（{year_label(year, d.as_of)}）", big, _status(goal), text, fig)
 
 

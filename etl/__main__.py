@@ -46,6 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     restore_backup = sub.add_parser("restore-backup", help="从备份重建数据库")
     restore_backup.add_argument("dir", type=Path)
     restore_backup.add_argument("--db", default=None)
+    user = sub.add_parser("user", help="用户管理：python -m etl user add 用户名 --role office|leader|department")
+    user.add_argument("action", choices=["add"])
+    user.add_argument("username")
+    user.add_argument("--name", required=True, help="显示的姓名")
+    user.add_argument("--role", required=True, choices=["leader", "office", "department"])
+    user.add_argument("--department", default=None, help="部门填报员所属部门")
+    user.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（否则交互输入）")
     args = parser.parse_args(argv)
     return COMMANDS[args.command](args)
 
@@ -118,7 +125,19 @@ def _restore_backup(args) -> int:
     return OK
 
 
-COMMANDS = {"load": _load, "check": _check, "template": _template, "history": _history, "restore": _restore,
+def _user(args) -> int:
+    from etl.users import add_user
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("密码：")
+    try:
+        path = add_user(args.username, password, args.name, args.role, args.department)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return REFUSED
+    print(f"已保存用户“{args.username}”（只保存密码的bcrypt哈希）：{path}")
+    return OK
+
+
+COMMANDS = {"user": _user, "load": _load, "check": _check, "template": _template, "history": _history, "restore": _restore,
             "demo": _demo, "backup": _backup, "restore-backup": _restore_backup}
 
 if __name__ == "__main__":

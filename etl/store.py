@@ -82,7 +82,7 @@ class Batch:
         receipt.rows = checked.row_count
         permission = _permission_problem(checked, o["allowed_departments"], o["allowed_kinds"])
         if permission:
-            receipt.problems.append(permission)
+            receipt.problems.insert(0, permission)
             receipt.status = "forbidden"
             return receipt
         if not checked.ok:
@@ -163,7 +163,7 @@ def _store(con, checked: CheckedReturn, receipt: Receipt, archived: Path, user: 
         con.execute(
             "insert into returns values (?, ?, ?, ?, ?, ?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [return_id, key, checked.kind.code, info.get("department"), checked.period, info.get("year"),
-             info.get("quarter"), version, receipt.sha256, receipt.file_name, str(archived),
+             info.get("quarter"), version, receipt.sha256, receipt.file_name, archived.name,
              archived.stat().st_size, user, now, received_on or now.date(), received_on is not None,
              info.get("reporter"), info.get("phone"), info.get("submitted_on"), checked.row_count,
              checked.kind.code != "plan" and checked.row_count == 0])
@@ -246,13 +246,20 @@ def _history(con, department: str) -> dict:
             "cost_yuan": rows["cost_yuan"].dropna().to_numpy()}
 
 
-def restore(return_id: int, db_file=None, user: str = SYSTEM_USER) -> str:
-    """Make an earlier version current again; returns a Chinese sentence saying what was done."""
+def restore(return_id: int, db_file=None, user: str = SYSTEM_USER, allowed_departments: set[str] | None = None,
+            allowed_kinds: set[str] | None = None) -> str:
+    """Make an earlier version current again; returns a Chinese sentence saying what was done.
+
+    `allowed_departments` / `allowed_kinds` limit who may restore what (None: no limit, the office).
+    """
     with db.connect(db_file) as con:
         row = con.execute("select return_key, version, department, period, kind from returns where return_id = ?",
                           [return_id]).fetchone()
         if row is None:
             raise LookupError(f"没有编号为{return_id}的报表版本")
+        if (allowed_kinds is not None and row[4] not in allowed_kinds) or (
+                allowed_departments is not None and row[2] not in allowed_departments):
+            raise PermissionError("您的账号不能恢复其他部门的报表或工作计划")
         con.execute("begin transaction")
         try:
             con.execute("update returns set is_current = (return_id = ?) where return_key = ?", [return_id, row[0]])

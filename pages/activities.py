@@ -29,14 +29,10 @@ year = parts.year_picker(years)
 parts.headline(year, count_q, people_q, per_100, theme, budget_year, per_resident, national)
 
 st.subheader("逐季度活动与参与")
-left, right = st.columns(2)
-with left:
-    st.plotly_chart(figures.bar_by(count_q, "period", unit="次", label="活动次数"), theme=None,
-                    key="fig_count_quarter")
-    frame.definition("activity_count")
-with right:
-    st.plotly_chart(figures.bar_by(people_q, "period", label="参与人次"), theme=None, key="fig_people_quarter")
-    frame.definition("participants")
+st.plotly_chart(figures.bar_by(count_q, "period", unit="次", label="活动次数"), theme=None, key="fig_count_quarter")
+frame.definition("activity_count")
+st.plotly_chart(figures.bar_by(people_q, "period", label="参与人次"), theme=None, key="fig_people_quarter")
+frame.definition("participants")
 
 st.subheader(f"{fmt.year(year)}活动分布")
 st.caption("柱高为参与人次，悬停可见活动次数。")
@@ -83,6 +79,6 @@ frame.definition("budget_execution")
 
 st.subheader("人均科普经费")
 st.plotly_chart(spend_per_resident_fig(per_resident, national), theme=None, key="fig_per_resident")
-st.caption(f"虚线为全国人均科普专项经费，来源：{views.NATIONAL_SPEND_PER_RESIDENT_SOURCE}。"
+st.caption(f"灰色柱为全国人均科普专项经费，来源：{views.NATIONAL_SPEND_PER_RESIDENT_SOURCE}。"
            "本镇数字为截至所选日期的当年经费支出除以全镇人口。")
 frame.definition("spend_per_resident")

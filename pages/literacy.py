@@ -25,10 +25,10 @@ parts.trend_section(rate, progress, phases)
 st.divider()
 parts.breakdown_section(sorted(rate["period"].astype(str).unique()))
 st.divider()
+parts.gap_section()
+st.divider()
 left, right = st.columns(2, gap="large")
 with left:
     parts.tier_section()
 with right:
-    parts.gap_section()
-st.divider()
-parts.minors_section(progress, phases)
+    parts.minors_section(progress, phases)

@@ -3,16 +3,16 @@
 Previous / next by the large buttons or the ← → keys; the as-of date is the one every page obeys (set it on any
 other page before the meeting). The hand-out report of the same date downloads from the button at the foot.
 """
+import datetime as dt
+
 import streamlit as st
 
-from charts import fmt, report, slides
+from charts import fmt, report
 from ui import data, frame, present_parts as parts
 
 st.markdown(parts.CSS, unsafe_allow_html=True)
 as_of = data.as_of()
-status = data.query("data_status")
-evaluation = parts.gather(data.frame, data.query, as_of, status, parts.registry_labels())
-deck = slides.build_slides(evaluation)
+evaluation, deck = parts.deck(as_of)
 index = parts.slide_index(len(deck))
 slide = deck[index]
 
@@ -24,18 +24,19 @@ if not evaluation.has_plan:
 
 prev, counter, after, _, download = st.columns([2, 1.2, 2, 0.6, 3], vertical_alignment="center")
 with prev:
-    st.button("上一页", key="present_prev", icon=":material/arrow_back:", shortcut="Left", width="stretch",
+    st.button("上一页", key="present_prev", shortcut="Left", width="stretch",
               disabled=index == 0, on_click=parts.move, args=(-1, len(deck)))
 with counter:
     st.markdown(f"<div class='kx-counter'>{index + 1} / {len(deck)}</div>", unsafe_allow_html=True)
 with after:
-    st.button("下一页", key="present_next", icon=":material/arrow_forward:", icon_position="right",
+    st.button("下一页", key="present_next",
               shortcut="Right", width="stretch", disabled=index == len(deck) - 1,
               on_click=parts.move, args=(1, len(deck)))
 with download:
     if evaluation.has_plan:
         title = report.report_title(evaluation)
-        st.download_button("下载评估报告（网页，可打印）", report.report_html(evaluation).encode("utf-8"),
+        st.download_button("下载评估报告（网页，可打印）",
+                           lambda: report.report_html(evaluation, dt.date.today(), deck).encode("utf-8"),
                            file_name=f"{title}.html", mime="text/html", key="present_report",
                            icon=":material/download:", width="stretch", on_click="ignore")
 st.caption(f"按 ← → 键翻页 · {fmt.as_of(as_of)} · 截至日期在其他页面的侧栏中设置")

@@ -56,7 +56,7 @@ if table.empty:
     st.info("工作计划的“指标目标”表中没有目标。", icon=":material/info:")
 else:
     st.markdown(f"{fmt.as_of(as_of)}，{parts.status_tally(table)}")
-    st.dataframe(parts.styled_targets(table), hide_index=True, key="tasks_targets")
+    st.dataframe(parts.styled_targets(table), hide_index=True, key="tasks_targets", height=35 * (len(table) + 1) + 3)
     st.caption("基线、最新为该指标的年度值；“每年还需”为从最新值到目标年度每年还需变化多少。"
                "判断方法：按基线以来的年均增长与达到目标所需的年均增长之比。")
 frame.definition("progress_status")

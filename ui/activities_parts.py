@@ -29,7 +29,8 @@ def year_picker(years: list[str]) -> str:
     as-of date leaves the chosen year out)."""
     if st.session_state.get(YEAR_KEY) not in years:
         st.session_state.pop(YEAR_KEY, None)
-    return st.selectbox("分类图表的年份", years, index=len(years) - 1, format_func=fmt.year, key=YEAR_KEY)
+    return st.selectbox("分类图表的年份", years, index=len(years) - 1, format_func=fmt.year, key=YEAR_KEY,
+                        width=240)
 
 
 def quarters_covered(quarterly: pd.DataFrame, year: str) -> list[int]:
@@ -80,11 +81,11 @@ def headline(year: str, count_q: pd.DataFrame, people_q: pd.DataFrame, per_100: 
     with columns[2]:
         row = views.of_year(theme, year)
         if row.empty:
-            cards.card(f"年度主题活动占比（{fmt.year(year)}）", "—", "当年没有活动。", key="card_theme")
+            cards.card(f"年度主题活动占比（{span}）", "—", "当年没有活动。", key="card_theme")
         else:
             r = row.iloc[0]
             on = round(float(r["value"]) * int(r["n"]))
-            cards.card(f"年度主题活动占比（{fmt.year(year)}）", fmt.share(r["value"]),
+            cards.card(f"年度主题活动占比（{span}）", fmt.share(r["value"]),
                        f"{r['note'] or '工作计划未定当年主题'}；{int(r['n'])}次活动中{on}次围绕主题。",
                        key="card_theme")
     with columns[3]:
@@ -94,6 +95,6 @@ def headline(year: str, count_q: pd.DataFrame, people_q: pd.DataFrame, per_100: 
         resident = views.of_year(per_resident, year)
         detail = "" if resident.empty else (f"人均{fmt.money(resident['value'].iloc[0])}" + "".join(
             f" · 全国{fmt.year(p)}{fmt.money(v)}" for p, v in zip(national["period"], national["value"])))
-        cards.card(f"科普经费支出（{fmt.year(year)}）", fmt.money(spend) if spend is not None else "—",
+        cards.card(f"科普经费支出（{span}）", fmt.money(spend) if spend is not None else "—",
                    sentences.budget_sentence(spend, money, year if spend is not None else None),
                    detail=detail, key="card_spend")

@@ -1,14 +1,20 @@
-"""Who is using the app. Without a users file the app runs as a local demo (office rights) and says so."""
+"""Who is using the app: sign-in with streamlit-authenticator over a users file of bcrypt hashes.
+
+Without a users file the app runs as a local demo with office rights and says so on every page. Roles:
+领导 (leader: view only), 办公室 (office: upload any return, replace the plan, accept warnings, restore),
+部门填报员 (department: upload and see only their own department's returns).
+"""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
+import streamlit_authenticator as stauth
 
-ROLES = {"leader": "领导", "office": "办公室", "department": "部门填报员"}
-USERS_FILE = Path(os.environ.get("KEXUE_USERS", "data/users.yaml"))
+from etl.users import ROLE_WORDS, read_users
+
+ROLES = ROLE_WORDS
+OFFICE_GROUP = "办公室"
 
 
 @dataclass(frozen=True)
@@ -29,20 +35,60 @@ class User:
     def is_office(self) -> bool:
         return self.role == "office"
 
+    def upload_limits(self) -> dict:
+        """Keyword arguments for etl.store.load_return / restore that keep this user to what is theirs."""
+        if self.role == "office":
+            return {}
+        if self.role == "department":
+            return {"allowed_departments": {self.department}, "allowed_kinds": {"survey", "activity"}}
+        return {"allowed_departments": set(), "allowed_kinds": set()}
+
 
 DEMO_USER = User("demo", "本地演示", "office", is_demo=True)
 
 
+def _authenticator(config: dict) -> stauth.Authenticate:
+    if "authenticator" not in st.session_state:
+        cookie = config.get("cookie") or {}
+        st.session_state["authenticator"] = stauth.Authenticate(
+            config["credentials"], cookie.get("name", "kexue_auth"), cookie.get("key", "kexue"),
+            float(cookie.get("expiry_days", 1)), auto_hash=False)
+    return st.session_state["authenticator"]
+
+
 def sign_in() -> User | None:
-    """The current user (local demo when there is no users file)."""
-    return DEMO_USER
+    """The current user; shows the login form and returns None until someone has signed in."""
+    try:
+        config = read_users()
+    except ValueError as exc:
+        st.error(str(exc))
+        return None
+    if config is None:
+        return DEMO_USER
+    authenticator = _authenticator(config)
+    if not st.session_state.get("authentication_status"):
+        st.title("科学素质指标看板")
+        try:
+            authenticator.login(location="main", key="login", fields={
+                "Form name": "登录", "Username": "用户名", "Password": "密码", "Login": "登录"})
+        except Exception as exc:  # the library raises on malformed input; say it plainly
+            st.error(f"登录失败：{exc}")
+        status = st.session_state.get("authentication_status")
+        if status is False:
+            st.error("用户名或密码错误。")
+        if not status:
+            st.info("请使用办公室分配的账号登录。")
+            return None
+    username = st.session_state.get("username")
+    entry = config["credentials"]["usernames"].get(username, {})
+    return User(username, entry.get("name", username), (entry.get("roles") or ["leader"])[0], entry.get("department"))
 
 
 def visible_pages(user: User, pages: dict) -> dict:
     """The navigation a role may see: viewers don't get the office's pages."""
     if user.can_upload:
         return pages
-    return {group: items for group, items in pages.items() if group != "办公室"}
+    return {group: items for group, items in pages.items() if group != OFFICE_GROUP}
 
 
 def sidebar_user(user: User) -> None:
@@ -50,5 +96,7 @@ def sidebar_user(user: User) -> None:
     with st.sidebar:
         if user.is_demo:
             st.caption(":material/lock_open: 本地演示模式：未配置用户文件，未启用登录，任何人都可上传。")
-        else:
-            st.caption(f":material/person: {user.name}（{ROLES[user.role]}{'·' + user.department if user.department else ''}）")
+            return
+        where = f"·{user.department}" if user.department else ""
+        st.caption(f":material/person: {user.name}（{ROLES[user.role]}{where}）")
+        st.session_state["authenticator"].logout("退出登录", location="sidebar", key="logout")

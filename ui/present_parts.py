@@ -13,10 +13,10 @@ from typing import Callable
 import streamlit as st
 
 from charts import fmt, palette
-from charts.slides import EvaluationData, Slide
+from charts.slides import EvaluationData, Slide, build_slides
+from ui import data
 
 DEFAULT_TOWN = "柳堡镇"
-CHART_HEIGHT = 430  # leaves the number, the sentence and the buttons on one screen at 1024×768
 
 # The projector's rules (UI.md): no sidebar, nothing below 18 px, number ≥ 48 px, sentence ≥ 24 px. Only this
 # page includes this style, so the sidebar stays on every other page.
@@ -46,6 +46,8 @@ CSS = f"""
 .st-key-present_prev button kbd, .st-key-present_next button kbd
   {{ font-size: 26px !important; }}
 [data-testid="stMain"] [data-testid="stPageLink"] p {{ font-size: 26px; }}
+/* The chart takes the height the screen leaves below the title and above the buttons. */
+.st-key-present_chart_box {{ height: clamp(360px, calc(100vh - 330px), 820px); }}
 </style>
 """
 
@@ -80,6 +82,20 @@ def gather(frame: Callable, query: Callable, as_of: dt.date, status: dict, label
     d.participants_by_kind = frame("participants", by="活动类型", period="year")
     d.budget, d.spend_per_resident = frame("budget_execution", by=None), frame("spend_per_resident")
     return d
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _deck(path: str, data_version: int, as_of: str, town: str) -> tuple[EvaluationData, list[Slide]]:
+    # Figures take seconds to build; one deck per warehouse, data version and date serves every click and
+    # session (the slides are only read, never changed).
+    evaluation = gather(data.frame, data.query, dt.date.fromisoformat(as_of), data.query("data_status"),
+                        registry_labels(), town)
+    return evaluation, build_slides(evaluation)
+
+
+def deck(as_of: dt.date) -> tuple[EvaluationData, list[Slide]]:
+    """The inputs and the slides at the as-of date (the date the sidebar set: data.frame reads it too)."""
+    return _deck(data.db_file(), data.version(), as_of.isoformat(), town_name())
 
 
 def registry_labels() -> dict:
@@ -126,7 +142,6 @@ def draw(slide: Slide, as_of: dt.date, index: int) -> None:
     left, right = st.columns([2, 3], gap="large")
     with left:
         number_block(slide, as_of)
-    with right:
-        slide.figure.update_layout(height=CHART_HEIGHT)
-        st.plotly_chart(slide.figure, theme=None, key=f"present_chart_{index}",
-                        config={"displayModeBar": False})
+    with right, st.container(key="present_chart_box"):
+        st.plotly_chart(slide.figure, theme=None, key=f"present_chart_{index}", height="stretch",
+                        config={"displayModeBar": False, "responsive": True})

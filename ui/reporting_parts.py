@@ -23,7 +23,8 @@ def year_picker(years: list[str]) -> str:
     """The year of the scorecard; defaults to the latest year owed (again when the as-of date drops the choice)."""
     if st.session_state.get(YEAR_KEY) not in years:
         st.session_state.pop(YEAR_KEY, None)
-    return st.selectbox("督促检查年度", years, index=len(years) - 1, format_func=fmt.year, key=YEAR_KEY)
+    return st.selectbox("督促检查年度", years, index=len(years) - 1, format_func=fmt.year, key=YEAR_KEY,
+                        width=240)
 
 
 def grid_cells(grid: pd.DataFrame, kind: str) -> pd.DataFrame:

@@ -17,7 +17,7 @@ create table if not exists returns (
     is_current boolean not null,
     sha256 varchar not null,
     file_name varchar,
-    archive_path varchar,
+    archive_path varchar,                 -- file name inside the archive folder beside the database
     size_bytes bigint,
     uploaded_by varchar,
     uploaded_at timestamp not null,
