@@ -46,7 +46,9 @@ PAGES = {
     ],
 }
 
+st.session_state["user"] = user
 page = st.navigation(auth.visible_pages(user, PAGES))
 frame.sidebar_as_of()
 auth.sidebar_user(user)
-page.run()
+with frame.routed():
+    page.run()

@@ -61,21 +61,32 @@ def recent_reporting_grid(grid: pd.DataFrame, quarters: int = 4, title: str | No
     return reporting_grid(worst.sort_values(["_dept", "period"])[["部门", "period", "状态"]], title=title)
 
 
-def wrap_title(fig: go.Figure, width: int = 18) -> go.Figure:
-    """Break a long one-line title at its first comma or semicolon, so a half-width column shows it whole."""
-    text = fig.layout.title.text or ""
-    if len(text) <= width or "<br>" in text:
-        return fig
-    for mark in ("；", "，", "："):
-        cut = text.find(mark)
-        if 0 < cut < len(text) - 1:
-            fig.update_layout(title=dict(text=text[:cut + 1] + "<br>" + text[cut + 1:]))
-            break
-    return fig
-
-
-def fixed_height(fig: go.Figure, height: int) -> go.Figure:
-    """The figure at a fixed pixel height (the projector slide leaves it a known space)."""
-    fig.update_layout(height=height)
-    return fig
+def ranked_bars(df: pd.DataFrame, by: str, unit: str = "人次", label: str = "参与人次", top: int = 8,
+                title: str | None = None) -> go.Figure:
+    """Horizontal bars of an amount by category, largest first (the first `top`; the rest summed as 其他),
+    each labelled "1.2万人次": long category names stay level and readable on a half screen.
+    """
+    if b.is_empty(df):
+        return b.empty(title)
+    b.require(df, by, "value")
+    totals = df.groupby(by, sort=False)["value"].sum().sort_values(ascending=False)
+    totals = totals[totals > 0]
+    if len(totals) > top:
+        rest = totals.iloc[top - 1:].sum()
+        totals = totals.iloc[:top - 1]
+        totals.loc["其余各类"] = rest
+    div, axis_unit = b.scale_for(totals, unit)
+    cats = [str(c) for c in totals.index]
+    fig = go.Figure()
+    fig.add_bar(y=cats, x=[float(v) / div for v in totals], orientation="h", marker=dict(color=palette.BLUE),
+                text=[fmt.amount(v, unit) for v in totals], textposition="outside", cliponaxis=False,
+                showlegend=False, hovertext=[f"{c}：{fmt.amount(v, unit)}" for c, v in zip(cats, totals)],
+                hovertemplate="%{hovertext}<extra></extra>")
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=cats, autorange="reversed",
+                     showgrid=False, title_text=None)
+    fig.update_xaxes(title_text=f"{label}（{axis_unit}）", rangemode="tozero",
+                     range=[0, float(totals.max()) / div * 1.35] if len(totals) else None)
+    if title is None:
+        title = f"{cats[0]}最多（{fmt.amount(totals.iloc[0], unit)}）" if cats else label
+    return b.frame(fig, title)
 

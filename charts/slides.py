@@ -14,7 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts import figures, fmt, palette, sentences
-from charts.present_figs import recent_reporting_grid, status_counts, wrap_title
+from charts._base import period_position
+from charts.present_figs import ranked_bars, recent_reporting_grid, status_counts
 from indicators.plan import headline_target
 
 ON_TRACK = ("target_achieved", "substantial_progress")
@@ -117,9 +118,23 @@ def evaluation_kind(d: EvaluationData) -> str:
     return "工作进展" if at == 0 and len(names) >= 3 else "中期评估"
 
 
+def time_window(fig: go.Figure, periods, as_of: dt.date, phases: pd.DataFrame | None) -> go.Figure:
+    """Fit a time axis to the periods, the as-of date and the plan's phases (plotly pads it for the point
+    labels, which on a half screen squeezes the data), with the as-of label kept inside, left of its line."""
+    days = [period_position(p) for p in periods] + [pd.Timestamp(as_of)]
+    if not empty(phases):
+        days += list(pd.to_datetime(phases["start_on"])) + list(pd.to_datetime(phases["end_on"]))
+    fig.update_xaxes(range=[(min(days) - pd.Timedelta(days=75)).strftime("%Y-%m-%d"),
+                            (max(days) + pd.Timedelta(days=75)).strftime("%Y-%m-%d")])
+    fig.update_annotations(selector=dict(text=fmt.as_of(as_of)), xanchor="right")
+    # Target labels at the left end, where a rising series is still low, clear of the latest points' labels.
+    fig.for_each_annotation(lambda a: a.update(x=0, xanchor="left") if "目标" in (a.text or "") else None)
+    return fig
+
+
 def _fig(fig: go.Figure) -> go.Figure:
-    """The projector copy of a figure at the slide's chart height, its title broken to fit a half screen."""
-    return wrap_title(figures.projector(fig))
+    """The projector copy of a figure (text ≥ 24 px)."""
+    return figures.projector(fig)
 
 
 # ---- the slides --------------------------------------------------------------------------------------------
@@ -145,10 +160,10 @@ def literacy_slide(d: EvaluationData) -> Slide | None:
     if last is None:
         return None
     goal = target(d, "literacy_rate", "全体", last["period"])
-    goals = {} if empty(d.progress) else {
-        int(r["period"]): r["target_value"] for _, r in d.progress.iterrows()
-        if r["指标代码"] == "literacy_rate" and r["人群"] == "全体"}
-    fig = figures.rate_trend(d.rate, targets=goals, as_of=d.as_of, phases=None if empty(d.phases) else d.phases)
+    goals = {} if goal is None else {int(goal["period"]): goal["target_value"]}  # one line: the target in view
+    phases = None if empty(d.phases) else d.phases
+    fig = time_window(figures.rate_trend(d.rate, targets=goals, as_of=d.as_of, phases=phases), d.rate["period"],
+                      d.as_of, phases)
     return Slide(f"全镇具备科学素质的居民比例（{fmt.year(last['period'])}）",
                  fmt.share_pm(last["value"], last["ci_low"], last["ci_high"]), _status(goal),
                  sentences.rate_sentence(d.rate, "全镇居民", goal), _fig(fig))
@@ -212,10 +227,10 @@ def minors_slide(d: EvaluationData) -> Slide | None:
     if last is None:
         return None
     goal = target(d, "minor_interest_rate", "未成年人", last["period"])
-    goals = {} if empty(d.progress) else {
-        int(r["period"]): r["target_value"] for _, r in d.progress.iterrows()
-        if r["指标代码"] == "minor_interest_rate"}
-    fig = figures.rate_trend(d.minor_interest, targets=goals, as_of=d.as_of)
+    goals = {} if goal is None else {int(goal["period"]): goal["target_value"]}
+    phases = None if empty(d.phases) else d.phases
+    fig = time_window(figures.rate_trend(d.minor_interest, targets=goals, as_of=d.as_of, phases=phases),
+                      d.minor_interest["period"], d.as_of, phases)
     return Slide(f"未成年人对科学感兴趣的比例（{fmt.year(last['period'])}）",
                  fmt.share_pm(last["value"], last["ci_low"], last["ci_high"]), _status(goal),
                  interest_sentence(d.minor_interest, goal), _fig(fig))
@@ -238,7 +253,11 @@ def phase_slide(d: EvaluationData) -> Slide | None:
     late = overdue(d)
     text = text[:-1] + (f"；逾期里程碑{len(late)}项。" if len(late) else "；没有逾期的里程碑。")
     ms = None if empty(d.milestones) else d.milestones.rename(columns={"status_as_of": "状态"})
-    fig = _fig(figures.phase_timeline(d.phases, ms, d.as_of))
+    title = None if ms is None else (f"全部里程碑完成{int(ms['is_done'].sum())}/{len(ms)}项，"
+                                     + (f"逾期{len(late)}项" if len(late) else "无逾期"))
+    fig = _fig(figures.phase_timeline(d.phases, ms, d.as_of, title=title))
+    time_window(fig, [], d.as_of, d.phases)
+    fig.update_xaxes(tickformat="%Y年", dtick="M12")  # one tick a year stays level on a half screen
     return Slide(f"{d.phase}：里程碑完成率", fmt.share(done), None, text, fig)
 
 
@@ -288,8 +307,7 @@ def activity_slide(d: EvaluationData) -> Slide | None:
     year = str(last["period"])
     kinds = d.participants_by_kind
     rows = kinds[kinds["period"].astype(str) == year] if not empty(kinds) else kinds
-    fig = None if empty(rows) else _fig(figures.bar_by(rows.sort_values("value", ascending=False), "活动类型",
-                                                       unit="人次", label="参与人次"))
+    fig = None if empty(rows) else _fig(ranked_bars(rows, "活动类型", unit="人次", label="参与人次"))
     return Slide(f"科普活动参与人次（{year_label(year, d.as_of)}）", fmt.count(last["value"]), None,
                  activity_sentence(d), fig)
 
@@ -335,7 +353,12 @@ def reporting_slide(d: EvaluationData) -> Slide | None:
     timely = d.reporting_on_time.set_index("period")["value"].get(period) if not empty(d.reporting_on_time) else None
     grid_period, missing = missing_departments(d.reporting_grid)
     missing = missing if grid_period == period else []
-    fig = None if empty(d.reporting_grid) else _fig(recent_reporting_grid(d.reporting_grid))
+    fig = None
+    if not empty(d.reporting_grid):
+        fig = _fig(recent_reporting_grid(d.reporting_grid))
+        # "2025年<br>第3季度": two short lines stay level where one long label would be turned on its side.
+        fig.update_xaxes(ticktext=[t.replace("年", "年<br>", 1) for t in fig.layout.xaxis.categoryarray],
+                         tickvals=list(fig.layout.xaxis.categoryarray))
     return Slide(f"报送率（{fmt.quarter(period)}）", fmt.share(last["value"]), None,
                  sentences.reporting_sentence(last["value"], timely, missing, period), fig)
 

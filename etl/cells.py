@@ -18,9 +18,17 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Excel serials between these are plausible dates (1954 … 2119); other numbers are not dates.
 SERIAL_MIN, SERIAL_MAX = 20000, 80000
 MAX_TEXT = 2000
+# No count, amount or score of these workbooks comes near 10^12; beyond it a number is a slip (or an attack).
+MAX_NUMBER = 1e12
+# Whole-number columns are stored as 32-bit integers.
+MAX_INT = 2_147_483_647
 _UNIT = re.compile(r"\([^()]*\)$")
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (tab and line breaks allowed) and the bidirectional overrides that make text display
+# other than it reads ("Trojan source"): refused in text cells, shown as � in receipts.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Invisible characters that only ever arrive by copy-paste (zero-width space/joiners, word joiner, BOM): removed.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
 class CellError(ValueError):
@@ -39,7 +47,7 @@ class Parsed(NamedTuple):
 
 def normalize_header(text: Any) -> str:
     """Header text folded for matching: full-width to half-width, no spaces, lower case."""
-    folded = unicodedata.normalize("NFKC", str(text or ""))
+    folded = _INVISIBLE.sub("", unicodedata.normalize("NFKC", str(text or "")))
     return re.sub(r"\s+", "", folded).replace("（", "(").replace("）", ")").lower()
 
 
@@ -71,7 +79,9 @@ def display(value: Any) -> str:
     """A cell value as the user typed it, for the receipt (long text cut, control characters shown)."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and abs(value) >= 1e15:
+        value = f"{value:.6g}"
+    elif isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, dt.datetime):
         value = value.date() if value.time() == dt.time() else value
@@ -80,19 +90,26 @@ def display(value: Any) -> str:
 
 
 def parse_text(value: Any) -> Parsed:
-    """Text, stripped; whole numbers typed as numbers become '123', not '123.0'."""
+    """Text, stripped; whole numbers typed as numbers become '123', not '123.0'; zero-width characters removed.
+
+    Never refuses text: a text *column* is checked by `check_text` (control characters, length) in
+    `parse_cell`, while other callers (报表类型, extra columns kept as found) only want the text."""
     if isinstance(value, bool):
         return Parsed("是" if value else "否")
     if isinstance(value, float) and value.is_integer():
         return Parsed(str(int(value)))
     if isinstance(value, (dt.date, dt.datetime)):
         return Parsed(value.isoformat()[:10])
-    text = unicodedata.normalize("NFC", str(value)).strip()
+    text, removed = _INVISIBLE.subn("", unicodedata.normalize("NFC", str(value)))
+    return Parsed(text.strip(), "已去除不可见字符（零宽空格等）" if removed else None)
+
+
+def check_text(text: str) -> None:
+    """Refuse text a text cell must not hold: control characters, more than MAX_TEXT characters."""
     if _CONTROL.search(text):
-        raise CellError("不含控制字符的文本")
+        raise CellError("不含控制字符的文本", "含有控制字符（不可见的特殊字符）")
     if len(text) > MAX_TEXT:
-        raise CellError(f"不超过{MAX_TEXT}个字符的文本")
-    return Parsed(text)
+        raise CellError(f"不超过{MAX_TEXT}个字符的文本", f"文字过长（{len(text):,}个字符）")
 
 
 def parse_number(value: Any) -> Parsed:
@@ -102,12 +119,18 @@ def parse_number(value: Any) -> Parsed:
     if isinstance(value, (int, float)):
         if isinstance(value, float) and not math.isfinite(value):
             raise CellError("数字")
-        return Parsed(float(value))
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+        return Parsed(_plausible(float(value)))
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value))).strip()
     cleaned = re.sub(r"[,\s，]", "", text)
     if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
-        return Parsed(float(cleaned), "数字以文本形式填写，已按数字读取")
+        return Parsed(_plausible(float(cleaned)), "数字以文本形式填写，已按数字读取")
     raise CellError("数字")
+
+
+def _plausible(number: float) -> float:
+    if abs(number) > MAX_NUMBER:
+        raise CellError("绝对值不超过1万亿的数", "数值大得不合理")
+    return number
 
 
 def parse_int(value: Any) -> Parsed:
@@ -115,6 +138,8 @@ def parse_int(value: Any) -> Parsed:
     number, note = parse_number(value)
     if not float(number).is_integer():
         raise CellError("整数")
+    if abs(number) > MAX_INT:
+        raise CellError(f"绝对值不超过{MAX_INT:,}的整数", "数值大得不合理")
     return Parsed(int(number), note)
 
 
@@ -141,10 +166,10 @@ def parse_date(value: Any) -> Parsed:
 
 def parse_choice(value: Any, allowed: tuple[str, ...]) -> Parsed:
     """One of `allowed`, accepting the tolerated spellings of VALUE_ALIASES."""
-    text = parse_text(value).value
+    text, invisible = parse_text(value)
     folded = unicodedata.normalize("NFKC", text).replace("（", "(").replace("）", ")").replace(" ", "")
     if text in allowed:
-        return Parsed(text)
+        return Parsed(text, invisible)
     for candidate in (folded, VALUE_ALIASES.get(folded), VALUE_ALIASES.get(text)):
         if candidate in allowed:
             return Parsed(candidate, f"“{text}”按“{candidate}”读取")
@@ -156,7 +181,9 @@ def parse_cell(value: Any, column: Column, allowed: tuple[str, ...] = ()) -> Par
     """Parse one non-blank cell for `column`, range-checked; plan columns check against `allowed`."""
     kind = column.kind
     if kind == "text":
-        return parse_text(value)
+        parsed = parse_text(value)
+        check_text(parsed.value)
+        return parsed
     if kind == "date":
         return parse_date(value)
     if kind in ("enum", "plan"):

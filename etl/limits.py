@@ -3,13 +3,23 @@
 A department's file is opened only after these pass, so that a renamed PDF, a zip bomb or a sheet with a
 million rows gets a clear Chinese answer instead of exhausting the machine. The sheet XML is also scanned for
 error cells (#REF!, #DIV/0!) and formulas without a cached value, which a reader would otherwise see as blank.
+
+Nothing here trusts what the file says about itself: the zip's declared sizes are checked against what its
+deflate streams really unpack to (a zip bomb may declare a small size), and rows and columns are counted in the
+sheet XML rather than read from its <dimension> (which may lie). Every part is read in chunks of at most
+`CHUNK` bytes, so the check needs a few MB of memory whatever the file unpacks to.
 """
 from __future__ import annotations
 
 import io
 import os
 import re
+import struct
 import zipfile
+import zlib
+from dataclasses import dataclass, field
+from typing import Iterator
+from xml.sax.saxutils import unescape
 
 from etl.receipt import Problem, error, warning
 
@@ -17,16 +27,39 @@ MB = 1024 * 1024
 MAX_SHEETS = 50
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
+MAX_CELLS = 5_000_000    # rows × columns of one sheet's used range: what a reader lays out as a grid
 MAX_RATIO = 200          # unpacked ÷ packed beyond this is a zip bomb, not a spreadsheet
-_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:?([A-Z]+)?(\d+)?"')
-_CELL = re.compile(rb'<c r="([A-Z]+\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
-_SHEET = re.compile(rb'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"')
-_REL = re.compile(rb'<Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"|<Relationship [^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"')
+MAX_PARTS = 2_000        # zip entries; a workbook of 50 sheets with pictures has a few hundred
+MAX_ROW_BYTES = 8 * MB   # one row's XML; 200 cells of 2,000 characters are under 2 MB
+CHUNK = MB
+_ENTITY_QUOTES = {"&quot;": '"', "&apos;": "'"}
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+:?([A-Z]+)?(\d+)?"')
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_ATTR_R = re.compile(rb'\br="([A-Z]*)(\d*)"')
+_VALUE = re.compile(rb"<v(?:\s[^>]*)?>(.*?)</v>", re.S)
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*?)/?>")
+_REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*?)/?>")
+_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+_PREFIX = re.compile(rb"<(\w+):worksheet\b")
+_DTD = (b"<!DOCTYPE", b"<!ENTITY")
+# Over sheet XML whose namespace prefix (if any) iter_row_chunks has removed: literal prefixes keep them fast.
+_ROW_R = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+_ROW_ANY = re.compile(rb"<row[\s>/]")
+_HIDDEN_ROW = re.compile(rb'<row\b([^>]*?\shidden="(?:1|true)"[^>]*)>')
+_CELL_ANY = re.compile(rb"<c[\s>/]")
+_HIDDEN_COLUMNS = re.compile(rb'<col\b([^>]*?\shidden="(?:1|true)"[^>]*)>')
+_CELL_COLUMN = re.compile(rb'<c\s[^>]*?\br="([A-Z]+)\d')
+_FORMULA_OR_ERROR = re.compile(rb'<f[\s>/]|<c\s[^>]*?\bt="e"')
 
 
 def max_upload_mb() -> float:
     """The upload size limit in MB: $KEXUE_MAX_UPLOAD_MB, default 20."""
     return float(os.environ.get("KEXUE_MAX_UPLOAD_MB", "20"))
+
+
+def max_unpacked_mb() -> float:
+    """The limit on everything a workbook unpacks to, in MB: $KEXUE_MAX_UNPACKED_MB, default 20 × the upload limit."""
+    return float(os.environ.get("KEXUE_MAX_UNPACKED_MB") or 20 * max_upload_mb())
 
 
 def check_limits(data: bytes, file_name: str = "") -> list[Problem]:
@@ -38,34 +71,48 @@ def check_limits(data: bytes, file_name: str = "") -> list[Problem]:
                       expected=f"不超过{max_upload_mb():g}MB的.xlsx")]
     head = data[:8]
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return [error("ole_file", "这是旧版Excel(.xls)文件或设有打开密码的工作簿，无法读取",
-                      expected="用Excel“另存为”.xlsx格式，并取消打开密码")]
+        return [_ole_problem(data)]
     if head.startswith(b"%PDF"):
         return [error("not_xlsx", "这是PDF文件，不是Excel工作簿", expected="填好的.xlsx工作簿")]
     if not head.startswith(b"PK"):
         kind = "CSV或文本文件" if _looks_like_text(data) else "无法识别的文件"
         return [error("not_xlsx", f"这是{kind}，不是Excel工作簿", expected="用下载的模板填写的.xlsx工作簿")]
+    damaged = error("bad_zip", "文件已损坏或不完整（可能传输中断）", expected="重新保存后完整上传")
+    entries = _entry_count(data)
+    if entries is not None and entries > MAX_PARTS:
+        return [error("too_many_parts", f"压缩包内有{entries:,}个部件，超过上限{MAX_PARTS:,}个，不是正常的工作簿",
+                      expected="正常的.xlsx工作簿")]
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
         names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, EOFError, ValueError):
-        return [error("bad_zip", "文件已损坏或不完整（可能传输中断）", expected="重新保存后完整上传")]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error, OSError):
+        return [damaged]
     if "xl/workbook.xml" not in names:
         return [error("not_xlsx", "压缩包中没有Excel工作簿内容（可能是Word等其他文件改了扩展名）",
                       expected=".xlsx工作簿")]
     unpacked = sum(i.file_size for i in infos)
-    if unpacked > MAX_RATIO * len(data) and unpacked > 50 * MB or unpacked > 20 * max_upload_mb() * MB:
-        return [error("zip_bomb", f"文件解压后达{unpacked / MB:,.0f}MB，远超正常工作簿，已拒绝",
-                      expected="正常的.xlsx工作簿")]
-    problems: list[Problem] = []
-    if any(n.lower().endswith("vbaproject.bin") for n in names):
-        problems.append(warning("macro", "工作簿含宏，宏不会被执行，只读取单元格内容"))
+    if unpacked > max_unpacked_mb() * MB:
+        return [_bomb(f"文件解压后达{unpacked / MB:,.0f}MB，超过解压后大小上限{max_unpacked_mb():g}MB")]
+    if unpacked > MAX_RATIO * len(data) and unpacked > 50 * MB:
+        return [_bomb(f"文件解压后达{unpacked / MB:,.0f}MB，是文件大小的{unpacked / len(data):,.0f}倍，"
+                      f"超过压缩比上限{MAX_RATIO}倍（疑似压缩炸弹）")]
     try:
+        structure = _verify_parts(data, infos)
+        if structure:
+            return [structure]
+        problems: list[Problem] = []
+        if any(n.lower().endswith("vbaproject.bin") for n in names):
+            problems.append(warning("macro", "工作簿含宏，宏不会被执行，只读取单元格内容"))
         problems += _scan_sheets(archive, names)
-    except (zipfile.BadZipFile, EOFError, ValueError, OSError, KeyError):
-        problems.append(error("bad_zip", "文件已损坏或不完整（可能传输中断）", expected="重新保存后完整上传"))
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError, KeyError, zlib.error, struct.error,
+            NotImplementedError, RuntimeError):
+        return [damaged]
     return problems
+
+
+def _bomb(message: str) -> Problem:
+    return error("zip_bomb", message + "，已拒绝", expected="正常的.xlsx工作簿")
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -73,68 +120,298 @@ def _looks_like_text(data: bytes) -> bool:
     return b"\x00" not in sample and (b"," in sample or b"\n" in sample)
 
 
-def _sheet_files(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → XML path inside the zip."""
+def _ole_problem(data: bytes) -> Problem:
+    """An OLE2 compound file: an encrypted (password-protected) workbook, an old .xls, or another Office file."""
+    def has(stream: str) -> bool:
+        return stream.encode("utf-16-le") in data
+
+    if has("EncryptionInfo") or has("EncryptedPackage"):
+        return error("encrypted", "工作簿设有打开密码（文件已加密），无法读取",
+                     expected="在Excel中取消打开密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后重新上传")
+    if has("Workbook") or has("Book"):
+        return error("ole_file", "这是旧版Excel(.xls)文件，无法读取",
+                     expected="用Excel“另存为”Excel工作簿(.xlsx)后重新上传")
+    return error("ole_file", "这是旧版Office文件（如.doc/.xls）或加密文件，不是.xlsx工作簿",
+                 expected="用Excel“另存为”Excel工作簿(.xlsx)后重新上传")
+
+
+def _entry_count(data: bytes) -> int | None:
+    """The number of entries the end-of-central-directory record declares (before zipfile builds them all)."""
+    tail = data[-(65536 + 22):]
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None
+    count = struct.unpack_from("<H", tail, at + 10)[0]
+    if count == 0xFFFF:  # zip64: the real count is elsewhere; the size of the directory bounds it
+        return len(data) // 46
+    return count
+
+
+def _verify_parts(data: bytes, infos: list[zipfile.ZipInfo]) -> Problem | None:
+    """Every part unpacks to exactly its declared size with its declared CRC, in bounded memory; no part is
+    encrypted or compressed with a method Excel does not use; no XML part declares a DTD (entity expansion)."""
+    lying = error("bad_zip", "文件结构异常：压缩包中部件的实际大小与声明不符（已损坏或被篡改，疑似压缩炸弹）",
+                  expected="用Excel重新保存后上传")
+    for info in infos:
+        if info.flag_bits & 0x1:
+            return error("encrypted", "压缩包中的部件被加密，无法读取", expected="未加密的.xlsx工作簿")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            return error("bad_zip", "文件使用了Excel不使用的压缩方式，无法读取", expected="用Excel重新保存后上传")
+        start = info.header_offset
+        if data[start:start + 4] != b"PK\x03\x04":
+            return lying
+        name_len, extra_len = struct.unpack_from("<HH", data, start + 26)
+        local_crc, local_csize, local_usize = struct.unpack_from("<III", data, start + 14)
+        if not info.flag_bits & 0x8 and local_usize not in (info.file_size, 0xFFFFFFFF):
+            return lying
+        begin = start + 30 + name_len + extra_len
+        compressed = memoryview(data)[begin:begin + info.compress_size]
+        if len(compressed) != info.compress_size:
+            return lying
+        is_xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
+        size, crc, tail = 0, 0, b""
+        for piece in _unpack(compressed, info.compress_type, info.file_size):
+            size += len(piece)
+            if size > info.file_size:
+                return lying
+            crc = zlib.crc32(piece, crc)
+            if is_xml:
+                window = tail + piece[:64]
+                if any(d in window for d in _DTD) or any(d in piece for d in _DTD):
+                    return error("xml_dtd", "工作簿的XML中含有DTD/实体声明（Excel不会写入，可能是恶意文件）",
+                                 expected="用Excel重新保存后上传")
+                tail = piece[-16:]
+        if size != info.file_size or crc != info.CRC:
+            return lying
+    return None
+
+
+def _unpack(compressed: memoryview, method: int, declared: int) -> Iterator[bytes]:
+    """The part's bytes in pieces of at most CHUNK, stopping just past `declared` (the caller refuses then)."""
+    if method == zipfile.ZIP_STORED:
+        for at in range(0, len(compressed), CHUNK):
+            yield bytes(compressed[at:at + CHUNK])
+        return
+    inflater = zlib.decompressobj(-15)
+    total = 0
+    for at in range(0, len(compressed), 64 * 1024):
+        pending = bytes(compressed[at:at + 64 * 1024])
+        while pending and not inflater.eof:
+            piece = inflater.decompress(pending, CHUNK)
+            pending = inflater.unconsumed_tail
+            total += len(piece)
+            yield piece
+            if total > declared:
+                return
+        if inflater.eof:
+            break
+    while not inflater.eof:
+        piece = inflater.decompress(b"", CHUNK)
+        if not piece:
+            break
+        total += len(piece)
+        yield piece
+        if total > declared:
+            return
+    if not inflater.eof:
+        raise zlib.error("deflate stream ends early")
+
+
+def _attrs(tag: bytes) -> dict[str, str]:
+    """Attributes of one tag, namespace prefixes dropped ('r:id' → 'id')."""
+    return {k.decode().split(":")[-1]: unescape(v.decode("utf-8", "replace"), _ENTITY_QUOTES)
+            for k, v in _ATTR.findall(tag)}
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → XML path inside the zip, in workbook order (attribute order and prefixes do not matter)."""
+    names = set(archive.namelist())
     workbook = archive.read("xl/workbook.xml")
-    rels = archive.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in archive.namelist() else b""
+    rels_path = "xl/_rels/workbook.xml.rels"
+    rels = archive.read(rels_path) if rels_path in names else b""
     targets = {}
-    for m in _REL.finditer(rels):
-        rel_id, target = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-        target = target.decode().lstrip("/")
-        targets[rel_id.decode()] = target if target.startswith("xl/") else "xl/" + target
-    return {name.decode("utf-8", "replace"): targets.get(rid.decode(), "")
-            for name, rid in _SHEET.findall(workbook)}
+    for tag in _REL_TAG.findall(rels):
+        a = _attrs(tag)
+        target = a.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[a.get("Id", "")] = os.path.normpath(target).replace(os.sep, "/")
+    sheets = {}
+    for tag in _SHEET_TAG.findall(workbook):
+        a = _attrs(tag)
+        if "name" in a:
+            sheets[a["name"]] = targets.get(a.get("id", ""), "")
+    return sheets
+
+
+def iter_row_chunks(archive: zipfile.ZipFile, path: str) -> Iterator[bytes]:
+    """A sheet part's XML in pieces that each end before a <row> starts (no row is split), in bounded memory.
+
+    A namespace prefix (<x:row>, as some writers emit) is removed, so that callers match plain tags."""
+    carry, prefix = b"", None
+    with archive.open(path) as stream:
+        while True:
+            piece = stream.read(CHUNK)
+            if not piece:
+                break
+            if prefix is None:
+                found = _PREFIX.search(piece[:4096])
+                prefix = found.group(1) if found else b""
+            buffer = carry + piece
+            if prefix:
+                buffer = buffer.replace(b"<" + prefix + b":", b"<").replace(b"</" + prefix + b":", b"</")
+            cut = buffer.rfind(b"<row", max(0, len(carry) - 16))
+            if cut <= 0:
+                if len(buffer) > MAX_ROW_BYTES:
+                    raise RowTooLarge()
+                carry = buffer
+                continue
+            yield buffer[:cut]
+            carry = buffer[cut:]
+    if carry:
+        yield carry
+
+
+class RowTooLarge(ValueError):
+    """One row of the sheet XML is larger than MAX_ROW_BYTES."""
+
+
+@dataclass
+class SheetFacts:
+    """What the scan of one sheet part found: its used range, hidden rows, formula and error cells."""
+
+    rows: int = 0
+    columns: int = 0
+    stopped: bool = False    # the scan stopped at a limit: rows/columns are "at least"
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_columns: list[int] = field(default_factory=list)
+    cached_formulas: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def scan_sheet(archive: zipfile.ZipFile, path: str, sheet: str, max_problems: int = 200) -> SheetFacts:
+    """Count rows and columns from the cells themselves; note hidden rows, error cells, formulas without value.
+
+    Regular expressions over row-aligned chunks do the work (no Python step per cell), so a sheet of 100,000
+    rows is scanned in well under a second."""
+    facts = SheetFacts()
+    row_tags = 0
+    for index, chunk in enumerate(iter_row_chunks(archive, path)):
+        if index == 0:
+            for hidden in _HIDDEN_COLUMNS.finditer(chunk):
+                a = _attrs(hidden.group(1))
+                if a.get("min", "").isdigit() and a.get("max", "").isdigit():
+                    low, high = int(a["min"]), min(int(a["max"]), int(a["min"]) + MAX_COLUMNS)
+                    facts.hidden_columns += range(low, high + 1)
+        numbered = [int(n) for n in _ROW_R.findall(chunk)]
+        row_tags += len(_ROW_ANY.findall(chunk))
+        facts.rows = max(facts.rows, row_tags, max(numbered, default=0))
+        references = _CELL_COLUMN.findall(chunk)
+        letters = set(references)
+        if letters:
+            facts.columns = max(facts.columns, max(_column_number(x.decode()) for x in letters))
+        if len(_CELL_ANY.findall(chunk)) != len(references):
+            facts.columns = max(facts.columns, _widest_row_without_refs(chunk))
+        for hidden in _HIDDEN_ROW.finditer(chunk):
+            number = _ATTR_R.search(hidden.group(1))
+            if number and number.group(2):
+                facts.hidden_rows.append(int(number.group(2)))
+        if b"<f" in chunk or b't="e"' in chunk:
+            for start, attrs, body in _flagged_cells(chunk):
+                ref = _ATTR_R.search(attrs)
+                row = int(ref.group(2)) if ref and ref.group(2) else None
+                column = _column_number(ref.group(1).decode()) if ref and ref.group(1) else 0
+                _cell_problem(facts, sheet, row, column, attrs, body, max_problems)
+        if facts.rows > MAX_ROWS or facts.columns > MAX_COLUMNS:
+            facts.stopped = True
+            break
+    return facts
+
+
+def _widest_row_without_refs(chunk: bytes) -> int:
+    """Cells without an r="A1" reference sit one after another: the widest row by counting them."""
+    widest = 0
+    for row in chunk.split(b"<row"):
+        widest = max(widest, len(_CELL_ANY.findall(row)))
+    return widest
+
+
+def _flagged_cells(chunk: bytes) -> Iterator[tuple[int, bytes, bytes]]:
+    """(start, attributes, body) of every cell holding a formula or marked as an error value."""
+    seen = set()
+    for mark in _FORMULA_OR_ERROR.finditer(chunk):
+        start = max(chunk.rfind(b"<c ", 0, mark.end()), chunk.rfind(b"<c>", 0, mark.end()))
+        if start < 0 or start in seen:
+            continue
+        seen.add(start)
+        cell = _CELL.match(chunk, start)
+        if cell:
+            yield start, cell.group(1), cell.group(2) or b""
+
+
+def _cell_problem(facts: SheetFacts, sheet: str, row: int | None, column: int, attrs: bytes, body: bytes,
+                  max_problems: int) -> None:
+    letters = f"{_column_letters(column)}列" if column else ""
+    value = _VALUE.search(body)
+    if b't="e"' in attrs:
+        if len(facts.problems) < max_problems:
+            facts.problems.append(error(
+                "error_cell", "单元格是错误值（公式出错）", sheet=sheet, row=row, column=letters,
+                value=value.group(1).decode("utf-8", "replace")[:20] if value else "#错误",
+                expected="数值或文字（请修正公式或改为数值）"))
+    elif value and (value.group(1) or b't="str"' in attrs):
+        facts.cached_formulas += 1
+    elif len(facts.problems) < max_problems:
+        facts.problems.append(error("formula_no_value", "公式没有计算结果（未保存计算值）", sheet=sheet, row=row,
+                                    column=letters, expected="在Excel中打开并保存，或改为数值"))
 
 
 def _scan_sheets(archive: zipfile.ZipFile, names: set[str]) -> list[Problem]:
-    sheets = _sheet_files(archive)
+    sheets = sheet_parts(archive)
     if len(sheets) > MAX_SHEETS:
-        return [error("too_many_sheets", f"工作簿有{len(sheets)}张工作表，超过上限{MAX_SHEETS}")]
+        return [error("too_many_sheets", f"工作簿有{len(sheets)}张工作表，超过上限{MAX_SHEETS}张",
+                      expected=f"不超过{MAX_SHEETS}张工作表")]
     problems: list[Problem] = []
     for sheet, path in sheets.items():
         if path not in names:
             continue
-        xml = archive.read(path)
-        dim = _DIMENSION.search(xml[:4096])
+        with archive.open(path) as stream:
+            dim = _DIMENSION.search(stream.read(4096))
         if dim and dim.group(2) and int(dim.group(2)) > MAX_ROWS:
-            problems.append(error("too_many_rows", f"工作表有{int(dim.group(2)):,}行，超过上限{MAX_ROWS:,}行", sheet=sheet))
+            problems.append(_too_many_rows(sheet, int(dim.group(2))))
             continue
         if dim and dim.group(1) and _column_number(dim.group(1).decode()) > MAX_COLUMNS:
-            problems.append(error("too_many_columns", f"工作表有{_column_number(dim.group(1).decode())}列，"
-                                  f"超过上限{MAX_COLUMNS}列", sheet=sheet))
+            problems.append(_too_many_columns(sheet, _column_number(dim.group(1).decode())))
             continue
-        if b"<f" not in xml and b't="e"' not in xml:
+        try:
+            facts = scan_sheet(archive, path, sheet)
+        except RowTooLarge:
+            problems.append(error("row_too_large", f"工作表中有一行数据超过{MAX_ROW_BYTES // MB}MB，不是正常的报表",
+                                  sheet=sheet, expected="正常的.xlsx工作簿"))
             continue
-        problems += _cell_problems(sheet, xml)
-    return problems
-
-
-def _cell_problems(sheet: str, xml: bytes) -> list[Problem]:
-    """Error cells and formulas without a cached value, by cell reference."""
-    problems = []
-    cached = 0
-    for ref, attrs, body in _CELL.findall(xml):
-        body = body or b""
-        row, col = _split_ref(ref.decode())
-        if b't="e"' in attrs:
-            value = re.search(rb"<v>(.*?)</v>", body)
-            problems.append(error("error_cell", "单元格是错误值（公式出错）", sheet=sheet, row=row, column=f"{col}列",
-                                  value=value.group(1).decode() if value else "#错误",
-                                  expected="数值或文字（请修正公式或改为数值）"))
-        elif b"<f" in body:
-            if re.search(rb"<v>.+?</v>", body, re.S):
-                cached += 1
-            else:
-                problems.append(error("formula_no_value", "公式没有计算结果（未保存计算值）", sheet=sheet, row=row,
-                                      column=f"{col}列", expected="在Excel中打开并保存，或改为数值"))
-    if cached:
-        problems.append(warning("formula_cached", f"有{cached}个单元格是公式，已按保存的计算结果读取", sheet=sheet))
+        if facts.rows > MAX_ROWS:
+            problems.append(_too_many_rows(sheet, facts.rows, facts.stopped))
+        elif facts.columns > MAX_COLUMNS:
+            problems.append(_too_many_columns(sheet, facts.columns, facts.stopped))
+        elif facts.rows * facts.columns > MAX_CELLS:
+            problems.append(error("too_many_cells", f"工作表范围达{facts.rows:,}行×{facts.columns}列"
+                                  f"（{facts.rows * facts.columns:,}个单元格），超过上限{MAX_CELLS:,}个单元格",
+                                  sheet=sheet, expected="删除多余的行和列后重新上传"))
+        else:
+            problems += facts.problems
+            if facts.cached_formulas:
+                problems.append(warning("formula_cached", f"有{facts.cached_formulas}个单元格是公式，"
+                                        "已按保存的计算结果读取", sheet=sheet))
     return problems[:200]
 
 
-def _split_ref(ref: str) -> tuple[int, str]:
-    m = re.match(r"([A-Z]+)(\d+)", ref)
-    return int(m.group(2)), m.group(1)
+def _too_many_rows(sheet: str, rows: int, at_least: bool = False) -> Problem:
+    return error("too_many_rows", f"工作表{'至少' if at_least else ''}有{rows:,}行，超过上限{MAX_ROWS:,}行", sheet=sheet,
+                 expected=f"不超过{MAX_ROWS:,}行（多份数据请分文件上传，并删除多余的空行）")
+
+
+def _too_many_columns(sheet: str, columns: int, at_least: bool = False) -> Problem:
+    return error("too_many_columns", f"工作表{'至少' if at_least else ''}有{columns}列，超过上限{MAX_COLUMNS}列", sheet=sheet,
+                 expected=f"不超过{MAX_COLUMNS}列（删除多余的列）")
 
 
 def _column_number(letters: str) -> int:
@@ -142,3 +419,11 @@ def _column_number(letters: str) -> int:
     for ch in letters:
         number = number * 26 + ord(ch) - 64
     return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -12,12 +12,14 @@ A data sheet as departments really send it:
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 import python_calamine
 
 from etl.cells import is_blank, match_header, normalize_header, parse_text
+from etl.limits import scan_sheet, sheet_parts
 from etl.receipt import Problem, error, note, warning
 from etl.spec import INFO_SHEET, Column, Sheet, WorkbookKind
 
@@ -41,19 +43,23 @@ class SheetTable:
     extra: dict[int, str]
     rows: list[tuple[int, list[Any]]]
     hidden_rows: int = 0
+    _positions: dict | None = field(default=None, init=False, repr=False, compare=False)
+    _headers: list | None = field(default=None, init=False, repr=False, compare=False)
 
     def cell(self, cells: list[Any], column: Column) -> Any:
         """The cell of `column` in one row, or None where the column is absent."""
-        for index, col in self.columns.items():
-            if col is column:
-                return cells[index] if index < len(cells) else None
-        return None
+        if self._positions is None:
+            self._positions = {id(col): index for index, col in self.columns.items()}
+        index = self._positions.get(id(column))
+        return cells[index] if index is not None and index < len(cells) else None
 
     def raw_record(self, cells: list[Any]) -> dict[str, str]:
         """Every cell of a row, keyed by its header as written, as text (for the raw layer)."""
-        headers = {**{i: c.name for i, c in self.columns.items()}, **self.extra}
-        return {headers[i]: ("" if is_blank(cells[i]) else str(cells[i]))
-                for i in sorted(headers) if i < len(cells)}
+        if self._headers is None:
+            headers = {**{i: c.name for i, c in self.columns.items()}, **self.extra}
+            self._headers = [(i, headers[i]) for i in sorted(headers)]
+        return {header: ("" if is_blank(cells[i]) else str(cells[i]))
+                for i, header in self._headers if i < len(cells)}
 
 
 @dataclass
@@ -78,6 +84,16 @@ def open_workbook(data: bytes) -> python_calamine.CalamineWorkbook:
                                  "请用Excel另存为.xlsx后重新上传。") from exc
 
 
+def _sheet_rows(book, name: str) -> tuple[Any, list[list[Any]]]:
+    """The calamine sheet and its cells from A1 (empty cells included); a damaged sheet raises UnreadableWorkbook."""
+    try:
+        sheet = book.get_sheet_by_name(name)
+        return sheet, sheet.to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises XmlError, ZipError, CalamineError … for a damaged part
+        raise UnreadableWorkbook(f"工作表“{name}”无法读取（{type(exc).__name__}），文件可能已损坏。"
+                                 "请用Excel另存为.xlsx后重新上传。") from exc
+
+
 def find_sheet(names: list[str], wanted: Sheet) -> str | None:
     """The workbook's sheet named like `wanted` (Chinese or English, spaces and brackets folded)."""
     keys = {normalize_header(wanted.name), normalize_header(wanted.alias)}
@@ -87,7 +103,7 @@ def find_sheet(names: list[str], wanted: Sheet) -> str | None:
 def read_info(book, name: str, kind_info: tuple[Column, ...]) -> tuple[dict, dict, list[Problem]]:
     """The 填报信息 sheet: one field a row, its name in the first non-empty cell, its value in the next."""
     info, where, problems = {}, {}, []
-    for row_no, cells in enumerate(book.get_sheet_by_name(name).to_python(skip_empty_area=False), start=1):
+    for row_no, cells in enumerate(_sheet_rows(book, name)[1], start=1):
         filled = [c for c in cells if not is_blank(c)]
         if len(filled) < 1:
             continue
@@ -127,8 +143,11 @@ def read_workbook(data: bytes, kind: WorkbookKind, extra_columns: tuple[Column, 
         problems.append(error("missing_sheet", "缺少工作表“填报信息”", sheet="填报信息",
                               expected="两列：项目名称、填写内容"))
     else:
-        info, info_rows, found = read_info(book, info_name, kind.info)
-        problems += found
+        try:
+            info, info_rows, found = read_info(book, info_name, kind.info)
+            problems += found
+        except UnreadableWorkbook as exc:
+            problems.append(error("unreadable", str(exc), sheet=info_name))
     sheets = {}
     for sheet in kind.sheets:
         name = find_sheet(names, sheet)
@@ -139,16 +158,54 @@ def read_workbook(data: bytes, kind: WorkbookKind, extra_columns: tuple[Column, 
         if name in hidden:
             problems.append(warning("hidden_sheet", "该工作表被隐藏，已照常读取", sheet=name))
         columns = sheet.columns + (extra_columns if sheet.alias in ("responses",) else ())
-        table, found = read_table(book, name, Sheet(sheet.name, sheet.alias, columns, sheet.optional))
+        try:
+            table, found = read_table(book, name, Sheet(sheet.name, sheet.alias, columns, sheet.optional))
+        except UnreadableWorkbook as exc:
+            problems.append(error("unreadable", str(exc), sheet=name))
+            continue
         problems += found
         if table is not None:
+            problems += _hidden_cells(data, table)
             sheets[sheet.alias] = table
     return Workbook(info, info_rows, sheets, problems, names)
 
 
+def _hidden_cells(data: bytes, table: SheetTable) -> list[Problem]:
+    """Warnings for data rows and filled columns the sender cannot see (hidden or filtered out): they are read
+    as usual, and the office should know that the return holds more than its sender saw."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        path = sheet_parts(archive).get(table.title)
+        if not path:
+            return []
+        facts = scan_sheet(archive, path, table.title)
+    except Exception:  # the file passed etl.limits; a part it cannot scan here only loses this warning
+        return []
+    problems = []
+    hidden_rows = set(facts.hidden_rows)
+    rows = [row_no for row_no, _ in table.rows if row_no in hidden_rows]
+    table.hidden_rows = len(rows)
+    if rows:
+        shown = "、".join(map(str, rows[:10])) + ("等" if len(rows) > 10 else "")
+        message = "该行被隐藏" if len(rows) == 1 else f"该行等{len(rows)}行被隐藏（第{shown}行）"
+        problems.append(warning("hidden_rows", message + "，已照常读取", sheet=table.title, row=rows[0],
+                                expected="如这些行不应上报，请删除后重新上传"))
+    headers = {**{i: c.name for i, c in table.columns.items()}, **table.extra}
+    columns = [headers[c - 1] for c in sorted(set(facts.hidden_columns)) if c - 1 in headers
+               and any(c - 1 < len(cells) and not is_blank(cells[c - 1]) for _, cells in table.rows)]
+    if columns:
+        message = "该列被隐藏" if len(columns) == 1 else f"该列等{len(columns)}列被隐藏（「{'」「'.join(columns)}」）"
+        problems.append(warning("hidden_columns", message + "，已照常读取", sheet=table.title, column=columns[0],
+                                expected="如这些列不应上报，请删除后重新上传"))
+    return problems
+
+
 def read_table(book, name: str, sheet: Sheet) -> tuple[SheetTable | None, list[Problem]]:
-    """One data sheet: header row located under any title rows, footers and spacer rows dropped."""
-    grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    """One data sheet: header row located under any title rows, footers and spacer rows dropped.
+
+    A header written on two rows (a group label merged across its sub-headers, the other headers merged down)
+    is read as one. A cell merged down over several data rows counts for each of them, as the sender sees it."""
+    calamine_sheet, grid = _sheet_rows(book, name)
     problems: list[Problem] = []
     header_index, best = None, 0
     for index, cells in enumerate(grid[:HEADER_SCAN_ROWS]):
@@ -165,8 +222,17 @@ def read_table(book, name: str, sheet: Sheet) -> tuple[SheetTable | None, list[P
         if any(not is_blank(c) for c in grid[index]):
             problems.append(note("title_row", "表头上方的标题行已跳过", sheet=name, row=index + 1,
                                  value=_first_text(grid[index])))
+    header = list(grid[header_index])
+    data_start = header_index + 1
+    if data_start < len(grid) and _is_sub_header(header, grid[data_start], sheet.columns):
+        for index, text in enumerate(grid[data_start]):
+            if not is_blank(text):
+                header[index] = text
+        data_start += 1
+        problems.append(note("two_row_header", f"表头占两行（第{header_index + 1}–{header_index + 2}行），已合并读取",
+                             sheet=name, row=header_index + 1))
     columns, extra = {}, {}
-    for index, text in enumerate(grid[header_index]):
+    for index, text in enumerate(header):
         if is_blank(text):
             continue
         column = match_header(text, sheet.columns)
@@ -184,8 +250,10 @@ def read_table(book, name: str, sheet: Sheet) -> tuple[SheetTable | None, list[P
         if column.required and column not in columns.values():
             problems.append(error("missing_column", "缺少必填列", sheet=name, row=header_index + 1,
                                   column=column.name))
+    problems += _fill_merged_down(grid, _merged_ranges(calamine_sheet), data_start, name,
+                                  {**{i: c.name for i, c in columns.items()}, **extra})
     rows, skipped = [], {"blank": 0}
-    for index in range(header_index + 1, len(grid)):
+    for index in range(data_start, len(grid)):
         cells, row_no = grid[index], index + 1
         texts = [str(c).strip() for c in cells if not is_blank(c)]
         if not texts:
@@ -198,9 +266,52 @@ def read_table(book, name: str, sheet: Sheet) -> tuple[SheetTable | None, list[P
             problems.append(note("footer_row", "签字盖章行已跳过", sheet=name, row=row_no, value=texts[0]))
             continue
         rows.append((row_no, list(cells)))
-    if skipped["blank"] and rows and rows[-1][0] > header_index + 1:
+    if skipped["blank"] and rows and rows[-1][0] > data_start:
         problems.append(note("blank_rows", f"空行{skipped['blank']}行已跳过", sheet=name))
     return SheetTable(sheet, name, header_index + 1, columns, extra, rows), problems
+
+
+def _is_sub_header(top: list[Any], below: list[Any], columns: tuple[Column, ...]) -> bool:
+    """True when the row under the header holds only headers, each under an empty (merged) cell or a group label
+    such as 参与情况 — the second row of a two-row header, not data."""
+    filled = [(i, c) for i, c in enumerate(below) if not is_blank(c)]
+    if not filled:
+        return False
+    for index, text in filled:
+        if match_header(text, columns) is None:
+            return False
+        above = top[index] if index < len(top) else None
+        if not is_blank(above) and match_header(above, columns) is not None:
+            return False
+    return True
+
+
+def _merged_ranges(calamine_sheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    try:
+        return list(calamine_sheet.merged_cell_ranges or [])
+    except Exception:  # older calamine, or a sheet without merge information
+        return []
+
+
+def _fill_merged_down(grid: list[list[Any]], merged, data_start: int, name: str,
+                      headers: dict[int, str]) -> list[Problem]:
+    """Give each row under a cell merged down over data rows the merged cell's value (what the sender sees)."""
+    filled = []
+    for (top, left), (bottom, right) in merged:
+        if top < data_start or bottom <= top or top >= len(grid) or left >= len(grid[top]):
+            continue
+        value = grid[top][left]
+        if is_blank(value):
+            continue
+        for row in range(top + 1, min(bottom, len(grid) - 1) + 1):
+            if left < len(grid[row]) and is_blank(grid[row][left]):
+                grid[row][left] = value
+        filled.append((top, left, bottom))
+    if not filled:
+        return []
+    top, left, bottom = min(filled)
+    return [note("merged_cells", f"合并单元格按合并区域首格的值读取（共{len(filled)}处，如第{top + 1}–{bottom + 1}行）",
+                 sheet=name, row=top + 1, column=headers.get(left, ""))]
 
 
 def _first_text(cells: list[Any]) -> str:

@@ -15,6 +15,8 @@ def yearly_series(con, as_of, code: str, population: str | None) -> pd.DataFrame
     if frame.empty:
         return pd.DataFrame({"year": pd.Series(dtype=int), "value": pd.Series(dtype=float)})
     frame = frame.assign(year=frame["period"].str[:4].astype(int), value=frame["value"].astype(float))
+    # A year counts only once it is over: half a year of spending is not that year's value.
+    frame = frame[frame["year"] < to_date(as_of).year + (to_date(as_of).month == 12 and to_date(as_of).day == 31)]
     return frame[["year", "value"]].sort_values("year").reset_index(drop=True)
 
 

@@ -7,6 +7,7 @@ from indicators import activities_views as views
 from ui import activities_parts as parts
 from ui import data, frame
 
+frame.ensure_routed()
 st.title("科普活动与经费")
 status = frame.banner()
 if not frame.require_data(status):
@@ -18,7 +19,7 @@ budget_year = data.frame("budget_execution", by=None)
 years = views.years_with_data(count_q, budget_year)
 if not years:
     st.info("截至所选日期还没有科普活动季报。请在“数据上报”页上传各部门的科普活动季报。", icon=":material/upload_file:")
-    st.page_link(frame.UPLOAD_PAGE, label="前往数据上报", icon=":material/upload:")
+    frame.upload_link()
     st.stop()
 
 per_100 = data.frame("participation_per_100")

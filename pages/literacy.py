@@ -5,6 +5,7 @@ import streamlit as st
 from ui import data, frame
 from ui import literacy_parts as parts
 
+frame.ensure_routed()
 st.title("科学素质")
 status = frame.banner()
 if not frame.require_data(status):
@@ -14,7 +15,7 @@ rate = data.frame("literacy_rate")
 if rate.empty:
     st.info(f"{data.as_of():%Y年%-m月%-d日}前还没有科学素质调查数据。请在“数据上报”页上传各部门的科学素质调查表。",
             icon=":material/upload_file:")
-    st.page_link(frame.UPLOAD_PAGE, label="前往数据上报", icon=":material/upload:")
+    frame.upload_link()
     st.stop()
 
 progress = data.frame("progress_status")

@@ -16,6 +16,7 @@ evaluation, deck = parts.deck(as_of)
 index = parts.slide_index(len(deck))
 slide = deck[index]
 
+frame.ensure_routed()
 st.title(slide.title)
 frame.banner()
 parts.draw(slide, as_of, index)
@@ -35,7 +36,7 @@ with after:
 with download:
     if evaluation.has_plan:
         title = report.report_title(evaluation)
-        st.download_button("下载评估报告（网页，可打印）",
+        st.download_button("下载评估报告",
                            lambda: report.report_html(evaluation, dt.date.today(), deck).encode("utf-8"),
                            file_name=f"{title}.html", mime="text/html", key="present_report",
                            icon=":material/download:", width="stretch", on_click="ignore")

@@ -4,6 +4,7 @@ import streamlit as st
 from ui import data, frame
 from ui import quality_parts as parts
 
+frame.ensure_routed()
 st.title("数据质量")
 status = frame.banner()
 if not frame.require_data(status, need="plan"):
@@ -35,7 +36,8 @@ st.subheader(f"已接受的提醒（{len(accepted)}条）")
 if accepted.empty:
     st.caption("还没有接受过提醒。")
 else:
-    st.dataframe(parts.problem_table(accepted, accepted=True), hide_index=True, key="accepted_table")
+    st.dataframe(parts.problem_table(accepted, accepted=True), hide_index=True, placeholder="",
+                 key="accepted_table")
 
 st.subheader("调查加权：合并的加权单元")
 st.caption("调查结果按工作计划的人口结构（城乡×性别×年龄段）事后分层加权；受访太少的单元须与相邻单元合并。")

@@ -7,6 +7,7 @@ from charts import figures, fmt, sentences
 from ui import cards, data, frame
 from ui import reporting_parts as parts
 
+frame.ensure_routed()
 st.title("报送情况")
 status = frame.banner()
 if not frame.require_data(status, need="plan"):
@@ -38,10 +39,11 @@ with middle:
                status=next((s for s in ("未报", "逾期", "空报") if tally.get(s, 0)), "按时"), key="card_on_time")
 with right:
     missing = gaps[gaps["状态"] == "未报"]
+    callees = missing.groupby(["部门", "联络员", "联系电话"], sort=False).size().reset_index(name="份数")
     cards.card("未报报表（截至所选日期）", f"{len(missing)}份",
-               "需联系：" + "；".join(f"{r['部门']}（{r['期间']}{r['报表类型']}，联络员{r['联络员']}，{r['联系电话']}）"
-                                   for _, r in missing.head(3).iterrows()) + ("等。" if len(missing) > 3 else "。")
-               if len(missing) else "所有到期报表均已收到。",
+               "需联系：" + "；".join(f"{r['部门']}{r['份数']}份（联络员{r['联络员']}，{r['联系电话']}）"
+                                   for _, r in callees.head(3).iterrows())
+               + (f"等{len(callees)}个部门。" if len(callees) > 3 else "。") if len(missing) else "所有到期报表均已收到。",
                status="未报" if len(missing) else "按时", key="card_missing")
 
 st.subheader("各部门逐季度报送")

@@ -6,6 +6,7 @@ import streamlit as st
 from ui import data, frame
 from ui import upload_parts as parts
 
+frame.ensure_routed()
 st.title("数据上报")
 frame.banner()
 user = parts.current_user()
@@ -61,7 +62,7 @@ st.caption("每次入库、替换都保留原文件和旧版本；“当前”�
 departments = ["全部", *sorted(hist["department"].dropna().unique())]
 shown = st.selectbox("部门", departments, key="history_department") if user.is_office else "全部"
 view = hist if shown == "全部" else hist[hist["department"] == shown]
-st.dataframe(parts.history_table(view), hide_index=True, height=360, key="history_table")
+st.dataframe(parts.history_table(view), hide_index=True, height=360, placeholder="", key="history_table")
 left, right = st.columns(2)
 with left:
     st.markdown("**下载原始文件**")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import struct
 import sys
 import zipfile
@@ -331,9 +332,13 @@ def _rows(n: int = 3, **kw) -> list[list]:
     return [activity(i, **kw) for i in range(1, n + 1)]
 
 
-def many_rows(rows: int) -> bytes:
-    """An activity return whose 活动明细 has `rows` rows (one small cell each) after the header, written by hand."""
+def many_rows(rows: int, last_column: int = 0) -> bytes:
+    """An activity return whose 活动明细 has `rows` rows (one small cell each) after the header, written by hand;
+    with `last_column`, the last row also has a cell in that column."""
     body = "".join(f'<row r="{r}"><c r="I{r}"><v>1</v></c></row>' for r in range(2, rows + 2))
+    if last_column:
+        far = f"{column_letters(last_column)}{rows + 1}"
+        body = body[:-len("</row>")] + f'<c r="{far}"><v>1</v></c></row>'
     xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}">'
            f'<dimension ref="A1:O{rows + 1}"/><sheetData>'
            + "".join(cell_xml(f"{column_letters(c)}1", h) for c, h in enumerate(ACTIVITY_HEADER, start=1)).join(
@@ -348,6 +353,45 @@ def lying_dimension_rows(rows: int) -> bytes:
     xml = archive.read("xl/worksheets/sheet2.xml").replace(f'<dimension ref="A1:O{rows + 1}"/>'.encode(),
                                                            b'<dimension ref="A1:O2"/>')
     return rezip(data, replace={"xl/worksheets/sheet2.xml": xml})
+
+
+def reordered_attributes(data: bytes) -> bytes:
+    """The same package with every <sheet> tag of workbook.xml written r:id first, name last (valid XML that a
+    reader matching name=… r:id=… in that order would not see)."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    workbook = archive.read("xl/workbook.xml").decode()
+    workbook = re.sub(r'<sheet name="([^"]*)" sheetId="(\d+)" r:id="([^"]*)"/>',
+                      r'<sheet r:id="\3" sheetId="\2" name="\1"/>', workbook)
+    return rezip(data, replace={"xl/workbook.xml": workbook.encode()})
+
+
+def dtd_book() -> bytes:
+    """A sheet whose XML declares entities (the "billion laughs" pattern): Excel never writes a DTD."""
+    sheet = sheet_xml([ACTIVITY_HEADER, activity(1)]).decode()
+    entities = '<!DOCTYPE worksheet [<!ENTITY a "哈哈哈哈哈哈哈哈哈哈">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8)) + "]>"
+    sheet = sheet.replace("\n<worksheet", "\n" + entities + "<worksheet").replace("科普活动1", "&i;")
+    return _activity_with_sheet(sheet.encode())
+
+
+def many_parts(count: int) -> bytes:
+    """A clean activity return plus `count` tiny parts: its zip directory alone would cost memory to read."""
+    return rezip(activity_book(_rows(2)), add={f"customXml/item{i}.xml": b"<a/>" for i in range(count)})
+
+
+def control_in_report_type() -> bytes:
+    """报表类型 "科普活动" followed by a BEL character."""
+    return xlsxwriter_book({"填报信息": [["项目", "填写内容"], ["报表类型", "科普活动\x07"], ["填报单位", "科协"],
+                                      ["年度", 2021], ["季度", 1]],
+                            "活动明细": [ACTIVITY_HEADER, *_rows(2)]})
+
+
+def extra_column_book() -> bytes:
+    """An extra column 备注 holding 10,000 characters and a control character (kept raw, never refused)."""
+    rows = _rows(2)
+    rows[0].append("备" * 10_000)
+    rows[1].append("见附件\x07")
+    return xlsxwriter_book({"填报信息": activity_info(), "活动明细": [[*ACTIVITY_HEADER, "备注"], *rows]})
 
 
 def wide_sheet(columns: int) -> bytes:
@@ -416,10 +460,12 @@ def macro_xlsm() -> bytes:
 
 
 def hidden_rows_book() -> bytes:
-    """Rows 3 and 4 of 活动明细 are hidden (openpyxl row_dimensions), as when a department hides old rows."""
+    """Rows 3 and 4 of 活动明细 are hidden (openpyxl row_dimensions), as when a department hides old rows, and
+    column O (佐证材料) is hidden too."""
     def edit(book):
         for r in (3, 4):
             book["活动明细"].row_dimensions[r].hidden = True
+        book["活动明细"].column_dimensions["O"].hidden = True
     return openpyxl_book({"填报信息": activity_info(), "活动明细": [ACTIVITY_HEADER, *_rows(4)]}, edit)
 
 
@@ -533,7 +579,11 @@ CORPUS: dict[str, tuple[str, Callable[[], bytes]]] = {
     "lying_zip_bomb": ("活动.xlsx", lying_zip_bomb),
     "too_many_rows": ("活动.xlsx", lambda: many_rows(100_001)),
     "too_many_rows_lying_dimension": ("活动.xlsx", lambda: lying_dimension_rows(100_001)),
+    "too_many_rows_reordered_attributes": ("活动.xlsx", lambda: reordered_attributes(many_rows(100_001))),
     "too_many_columns": ("活动.xlsx", lambda: wide_sheet(201)),
+    "too_many_cells": ("活动.xlsx", lambda: many_rows(30_000, last_column=200)),
+    "too_many_parts": ("活动.xlsx", lambda: many_parts(2_500)),
+    "xml_entities": ("活动.xlsx", dtd_book),
     "too_many_sheets": ("活动.xlsx", lambda: many_sheets(51)),
     "formula_cached": ("活动.xlsx", formula_cached_book),
     "formula_no_cache": ("活动.xlsx", formula_no_cache_book),
@@ -554,6 +604,8 @@ CORPUS: dict[str, tuple[str, Callable[[], bytes]]] = {
     "text_in_number": ("活动.xlsx", lambda: activity_book([activity(1), activity(2, participants="四十人")])),
     "long_cell": ("活动.xlsx", lambda: activity_book([activity(1), _name(activity(2), "长" * 10_000)])),
     "control_chars": ("活动.xlsx", control_chars_book),
+    "control_in_report_type": ("活动.xlsx", control_in_report_type),
+    "extra_column_text": ("活动.xlsx", extra_column_book),
     "zero_width": ("活动.xlsx", zero_width_book),
     "injection_text": ("活动.xlsx", injection_book),
     "injection_department": ("活动.xlsx", lambda: xlsxwriter_book({

@@ -43,7 +43,7 @@ def test_activities_show_the_year_that_indicators_compute_and_follow_the_year_pi
     assert fmt.count(_year_value(people, "2025")) in text
     assert f"科普经费支出（2025年）" in text and fmt.money(_year_value(money, "2025", "spend_yuan")) in text
     assert fmt.share(_year_value(theme, "2025")) in text and _year_value(theme, "2025", "note") in text
-    assert f"人均{fmt.money(_year_value(resident, '2025'))}" in text and "全国2022年5.30元" in text
+    assert f"人均{fmt.money(_year_value(resident, '2025'))}" in text and "（全国2022年5.30元）" in text
     # Budget by task: the tasks are named from the plan, not numbered only.
     bars = _chart(at, "fig_budget_task")["data"]
     first = tasks.iloc[0]

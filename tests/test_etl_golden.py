@@ -61,7 +61,7 @@ def test_every_fixture_has_a_golden_file_and_every_golden_file_a_fixture():
 
 def test_committed_fixtures_are_what_make_fixtures_writes(tmp_path):
     for path in write_fixtures(tmp_path):
-        assert path.read_bytes() == (FIXTURES / path.name).read_bytes(), f"run python tests/make_fixtures.py ({path.name})"
+        assert path.read_bytes() == (FIXTURES / path.name).read_bytes(), f"{path.name}: run tests/make_fixtures.py"
 
 
 def test_fixture_produces_its_golden_rows(golden):

@@ -93,8 +93,9 @@ def headline(year: str, count_q: pd.DataFrame, people_q: pd.DataFrame, per_100: 
         spend = row["spend_yuan"].iloc[0] if len(row) else None
         money = None if row.empty else row["budget_yuan"].iloc[0]
         resident = views.of_year(per_resident, year)
-        detail = "" if resident.empty else (f"人均{fmt.money(resident['value'].iloc[0])}" + "".join(
-            f" · 全国{fmt.year(p)}{fmt.money(v)}" for p, v in zip(national["period"], national["value"])))
+        latest = national.sort_values("period").iloc[-1] if len(national) else None
+        detail = "" if resident.empty else f"人均{fmt.money(resident['value'].iloc[0])}" + (
+            "" if latest is None else f"（全国{fmt.year(latest['period'])}{fmt.money(latest['value'])}）")
         cards.card(f"科普经费支出（{span}）", fmt.money(spend) if spend is not None else "—",
                    sentences.budget_sentence(spend, money, year if spend is not None else None),
                    detail=detail, key="card_spend")

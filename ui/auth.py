@@ -84,6 +84,11 @@ def sign_in() -> User | None:
     return User(username, entry.get("name", username), (entry.get("roles") or ["leader"])[0], entry.get("department"))
 
 
+def current_user() -> User:
+    """The user app.py signed in for this session (pages ask here, never sign in again)."""
+    return st.session_state.get("user") or DEMO_USER
+
+
 def visible_pages(user: User, pages: dict) -> dict:
     """The navigation a role may see: viewers don't get the office's pages."""
     if user.can_upload:

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import runpy
+import threading
+from contextlib import contextmanager
+from pathlib import Path
 
 import streamlit as st
 
@@ -9,6 +13,31 @@ from charts import fmt
 from ui import data
 
 UPLOAD_PAGE = "pages/upload.py"
+APP = Path(__file__).resolve().parent.parent / "app.py"
+_ROUTE = threading.local()
+
+
+@contextmanager
+def routed():
+    """Mark the page run as coming through app.py's router (each session's script runs in its own thread)."""
+    _ROUTE.active = True
+    try:
+        yield
+    finally:
+        _ROUTE.active = False
+
+
+def ensure_routed() -> None:
+    """Run the router when a page was opened by a direct link.
+
+    With a `pages/` folder beside app.py, Streamlit may run /upload's file on its own, skipping app.py (its
+    first-generation multipage behaviour): no sign-in, no sidebar, no as-of date. Then run app.py instead — it
+    signs in, draws the frame and runs this page — and stop this bare run.
+    """
+    if getattr(_ROUTE, "active", False):
+        return
+    runpy.run_path(str(APP), run_name="__main__")
+    st.stop()
 
 
 def sidebar_as_of() -> dt.date:
@@ -42,17 +71,26 @@ def banner() -> dict:
     return status
 
 
+def upload_link() -> None:
+    """A link to 数据上报 for those who may upload (the page is not in a viewer's menu)."""
+    from ui.auth import current_user
+    if current_user().can_upload:
+        st.page_link(UPLOAD_PAGE, label="前往数据上报", icon=":material/upload:")
+    else:
+        st.caption("上传报表由镇科普办公室负责。")
+
+
 def require_data(status: dict, need: str = "returns") -> bool:
     """On an empty warehouse say what to upload and link to 数据上报; True when the page can go on."""
     if not status["has_plan"]:
         st.info("还没有数据。请先在“数据上报”页上传工作计划工作簿（含阶段、任务、部门、村社区、人群、人口等），"
                 "再上传各部门的科学素质调查表和科普活动季报。", icon=":material/upload_file:")
-        st.page_link(UPLOAD_PAGE, label="前往数据上报", icon=":material/upload:")
+        upload_link()
         return False
     if need == "returns" and not status["returns"]:
         st.info("工作计划已导入，尚未收到任何部门的报表。请在“数据上报”页上传调查表或活动季报。",
                 icon=":material/upload_file:")
-        st.page_link(UPLOAD_PAGE, label="前往数据上报", icon=":material/upload:")
+        upload_link()
         return False
     return True
 

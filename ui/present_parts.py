@@ -10,6 +10,7 @@ import html
 import os
 from typing import Callable
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from charts import fmt, palette
@@ -47,7 +48,9 @@ CSS = f"""
   {{ font-size: 26px !important; }}
 [data-testid="stMain"] [data-testid="stPageLink"] p {{ font-size: 26px; }}
 /* The chart takes the height the screen leaves below the title and above the buttons. */
-.st-key-present_chart_box {{ height: clamp(360px, calc(100vh - 330px), 820px); }}
+.st-key-present_chart_box {{ height: clamp(340px, calc(100vh - 400px), 800px) !important;
+  min-height: clamp(340px, calc(100vh - 400px), 800px) !important; flex: none !important; }}
+.kx-chart-title {{ font-size: clamp(26px, 1.8vw, 34px); font-weight: 600; line-height: 1.3; color: {palette.TEXT}; }}
 </style>
 """
 
@@ -142,6 +145,12 @@ def draw(slide: Slide, as_of: dt.date, index: int) -> None:
     left, right = st.columns([2, 3], gap="large")
     with left:
         number_block(slide, as_of)
-    with right, st.container(key="present_chart_box"):
-        st.plotly_chart(slide.figure, theme=None, key=f"present_chart_{index}", height="stretch",
-                        config={"displayModeBar": False, "responsive": True})
+    with right:
+        # The chart's one-line finding is set as text above it, where the browser wraps it to the column.
+        fig = go.Figure(slide.figure)
+        finding = fig.layout.title.text or ""
+        fig.update_layout(title=None, margin=dict(t=50))
+        st.markdown(f"<div class='kx-chart-title'>{html.escape(finding)}</div>", unsafe_allow_html=True)
+        with st.container(key="present_chart_box"):
+            st.plotly_chart(fig, theme=None, key=f"present_chart_{index}", height="stretch",
+                            config={"displayModeBar": False, "responsive": True})

@@ -21,7 +21,7 @@ PROBLEM_COLUMNS = {"部门": "部门", "期间": "期间", "文件": "文件", "
 
 def current_user() -> auth.User:
     """The signed-in user (the one place this page asks ui.auth)."""
-    return auth.sign_in()
+    return auth.current_user()
 
 
 def visible(problems: pd.DataFrame, user: auth.User) -> pd.DataFrame:

