@@ -1,7 +1,9 @@
-"""Figures of 汇报模式 that charts.figures lacks: target counts per status word, the recent reporting grid,
-and titles wrapped to fit a half-width projector column."""
+"""Figures of 汇报模式 that charts.figures lacks (target counts per status word, the recent reporting grid,
+ranked bars), and the touches that keep the shared figures legible on half a projector screen."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -90,3 +92,26 @@ def ranked_bars(df: pd.DataFrame, by: str, unit: str = "人次", label: str = "�
         title = f"{cats[0]}最多（{fmt.amount(totals.iloc[0], unit)}）" if cats else label
     return b.frame(fig, title)
 
+
+def time_window(fig: go.Figure, periods, as_of: dt.date, phases: pd.DataFrame | None) -> go.Figure:
+    """Fit a time axis to the periods, the as-of date and the plan's phases (plotly pads it for the point
+    labels, which on a half screen squeezes the data), with the as-of label kept inside, left of its line."""
+    days = [b.period_position(p) for p in periods] + [pd.Timestamp(as_of)]
+    if not b.is_empty(phases):
+        days += list(pd.to_datetime(phases["start_on"])) + list(pd.to_datetime(phases["end_on"]))
+    fig.update_xaxes(range=[(min(days) - pd.Timedelta(days=75)).strftime("%Y-%m-%d"),
+                            (max(days) + pd.Timedelta(days=75)).strftime("%Y-%m-%d")])
+    fig.update_annotations(selector=dict(text=fmt.as_of(as_of)), xanchor="right")
+    # Target labels at the left end, where a rising series is still low, clear of the latest points' labels.
+    fig.for_each_annotation(lambda a: a.update(x=0, xanchor="left") if "目标" in (a.text or "") else None)
+    return fig
+
+
+def label_ends(fig: go.Figure) -> go.Figure:
+    """Keep the value labels of the first and the latest point only: on a projector the labels of close
+    neighbours run into each other (every value is still in the hover)."""
+    for trace in fig.data:
+        if trace.type == "scatter" and "text" in (trace.mode or "") and trace.text is not None and len(trace.text) > 2:
+            text = list(trace.text)
+            trace.text = [t if i in (0, len(text) - 1) else "" for i, t in enumerate(text)]
+    return fig

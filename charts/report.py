@@ -129,7 +129,7 @@ def _progress(d: EvaluationData) -> str:
                      badge(r["status"])])
     tally = d.progress["status"].fillna("not_available").value_counts()
     summary = "、".join(f"{palette.status(c).word}{int(tally[c])}项" for c in palette.STATUS if tally.get(c, 0))
-    return (f"<h2>二、目标进展</h2><p>工作计划共{len(d.progress)}项指标目标（含中期和期末目标），按截至日期的数据评估："
+    return (f"<h2>二、目标进展</h2><p>工作计划共{len(d.progress)}项指标目标，按截至日期的数据评估："
             f"{_e(summary)}。</p>" + _table(["指标", "人群", "基线（年度）", "最新值（年度）", "目标（年度，方向）", "进展状态"], rows)
             + "<p class='note'>进展状态按联合国可持续发展目标数据平台（Open SDG）的方法判断：以基线以来的年均增长与达到目标所需的"
               "年均增长之比衡量；已达到目标值为“已达标”；数据不足两年为“数据不足”。</p>")
@@ -275,7 +275,7 @@ thead {{ display: table-header-group; }} tr {{ break-inside: avoid; }}
 .bar .fill {{ position: absolute; left: 0; top: 0; bottom: 0; background: {palette.SKY}; }}
 .bar .ci {{ position: absolute; top: 4pt; height: 2pt; background: {palette.TEXT}; }}
 .note, .notes {{ font-size: 9.5pt; color: {palette.MUTED_TEXT}; }}
-dt {{ font-weight: 700; margin-top: 4pt; }} dd {{ margin: 0 0 0 1.5em; font-size: 10pt; }}
+dt {{ font-weight: 700; margin-top: 4pt; break-after: avoid; }} dd {{ margin: 0 0 0 1.5em; font-size: 10pt; break-inside: avoid; }}
 """
 
 

@@ -14,8 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts import figures, fmt, palette, sentences
-from charts._base import period_position
-from charts.present_figs import ranked_bars, recent_reporting_grid, status_counts
+from charts.present_figs import label_ends, ranked_bars, recent_reporting_grid, status_counts, time_window
 from indicators.plan import headline_target
 
 ON_TRACK = ("target_achieved", "substantial_progress")
@@ -118,20 +117,6 @@ def evaluation_kind(d: EvaluationData) -> str:
     return "工作进展" if at == 0 and len(names) >= 3 else "中期评估"
 
 
-def time_window(fig: go.Figure, periods, as_of: dt.date, phases: pd.DataFrame | None) -> go.Figure:
-    """Fit a time axis to the periods, the as-of date and the plan's phases (plotly pads it for the point
-    labels, which on a half screen squeezes the data), with the as-of label kept inside, left of its line."""
-    days = [period_position(p) for p in periods] + [pd.Timestamp(as_of)]
-    if not empty(phases):
-        days += list(pd.to_datetime(phases["start_on"])) + list(pd.to_datetime(phases["end_on"]))
-    fig.update_xaxes(range=[(min(days) - pd.Timedelta(days=75)).strftime("%Y-%m-%d"),
-                            (max(days) + pd.Timedelta(days=75)).strftime("%Y-%m-%d")])
-    fig.update_annotations(selector=dict(text=fmt.as_of(as_of)), xanchor="right")
-    # Target labels at the left end, where a rising series is still low, clear of the latest points' labels.
-    fig.for_each_annotation(lambda a: a.update(x=0, xanchor="left") if "目标" in (a.text or "") else None)
-    return fig
-
-
 def _fig(fig: go.Figure) -> go.Figure:
     """The projector copy of a figure (text ≥ 24 px)."""
     return figures.projector(fig)
@@ -162,8 +147,8 @@ def literacy_slide(d: EvaluationData) -> Slide | None:
     goal = target(d, "literacy_rate", "全体", last["period"])
     goals = {} if goal is None else {int(goal["period"]): goal["target_value"]}  # one line: the target in view
     phases = None if empty(d.phases) else d.phases
-    fig = time_window(figures.rate_trend(d.rate, targets=goals, as_of=d.as_of, phases=phases), d.rate["period"],
-                      d.as_of, phases)
+    fig = time_window(label_ends(figures.rate_trend(d.rate, targets=goals, as_of=d.as_of, phases=phases)),
+                      d.rate["period"], d.as_of, phases)
     return Slide(f"全镇具备科学素质的居民比例（{fmt.year(last['period'])}）",
                  fmt.share_pm(last["value"], last["ci_low"], last["ci_high"]), _status(goal),
                  sentences.rate_sentence(d.rate, "全镇居民", goal), _fig(fig))
@@ -175,8 +160,13 @@ def gap_slide(d: EvaluationData) -> Slide | None:
     if last is None:
         return None
     goal = target(d, "urban_rural_gap", "全体", last["period"])
+    fig = _fig(figures.gap_trend(d.gap))
+    # Only the latest value is labelled ("6.8个百分点" at 24 px is wider than a year's step), with room for it.
+    for trace in fig.data:
+        trace.text = [""] * (len(trace.x) - 1) + [trace.text[-1]]
+    fig.update_xaxes(range=[-0.5, len(d.gap) - 0.5 + 1.6])
     return Slide(f"城乡差距（{fmt.year(last['period'])}，城镇−农村）", fmt.pp(last["value"]), _status(goal),
-                 sentences.gap_sentence(d.gap), _fig(figures.gap_trend(d.gap)))
+                 sentences.gap_sentence(d.gap), fig)
 
 
 def cadre_group(ranks: pd.DataFrame) -> str | None:
@@ -229,8 +219,8 @@ def minors_slide(d: EvaluationData) -> Slide | None:
     goal = target(d, "minor_interest_rate", "未成年人", last["period"])
     goals = {} if goal is None else {int(goal["period"]): goal["target_value"]}
     phases = None if empty(d.phases) else d.phases
-    fig = time_window(figures.rate_trend(d.minor_interest, targets=goals, as_of=d.as_of, phases=phases),
-                      d.minor_interest["period"], d.as_of, phases)
+    fig = time_window(label_ends(figures.rate_trend(d.minor_interest, targets=goals, as_of=d.as_of,
+                                                    phases=phases)), d.minor_interest["period"], d.as_of, phases)
     return Slide(f"未成年人对科学感兴趣的比例（{fmt.year(last['period'])}）",
                  fmt.share_pm(last["value"], last["ci_low"], last["ci_high"]), _status(goal),
                  interest_sentence(d.minor_interest, goal), _fig(fig))
@@ -258,6 +248,14 @@ def phase_slide(d: EvaluationData) -> Slide | None:
     fig = _fig(figures.phase_timeline(d.phases, ms, d.as_of, title=title))
     time_window(fig, [], d.as_of, d.phases)
     fig.update_xaxes(tickformat="%Y年", dtick="M12")  # one tick a year stays level on a half screen
+    # Two legend entries a row above the plot, named short ("已完成 21项": the marker shows the sign); the
+    # date is on the slide beside the chart, so the dotted line keeps no label to collide with the legend.
+    for trace in fig.data:
+        if trace.type == "scatter" and trace.name:
+            trace.name = trace.name.split(" ", 1)[-1].replace("（", " ").replace("）", "")
+    fig.update_layout(legend=dict(orientation="h", entrywidth=0.5, entrywidthmode="fraction", x=0,
+                                  xanchor="left", y=1.02, yanchor="bottom", font=dict(size=22)))
+    fig.update_annotations(selector=dict(text=fmt.as_of(d.as_of)), visible=False)
     return Slide(f"{d.phase}：里程碑完成率", fmt.share(done), None, text, fig)
 
 
@@ -367,7 +365,8 @@ def status_sentence(progress: pd.DataFrame) -> str:
     """'按截至…的数据评估14项目标：已达标5项、进度达标4项、需加快3项、倒退2项。'"""
     tally = progress["status"].fillna("not_available").value_counts()
     parts = [f"{palette.status(c).word}{int(tally[c])}项" for c in palette.STATUS if tally.get(c, 0)]
-    return f"评估{len(progress)}项目标（含中期和期末目标）：" + "、".join(parts) + "。"
+    several = progress.groupby(["指标代码", "人群"]).size().max() > 1 if {"指标代码", "人群"} <= set(progress) else False
+    return f"评估{len(progress)}项目标{'（含中期和期末目标）' if several else ''}：" + "、".join(parts) + "。"
 
 
 def status_slide(d: EvaluationData) -> Slide | None:

@@ -67,7 +67,7 @@ def check_limits(data: bytes, file_name: str = "") -> list[Problem]:
     if not data:
         return [error("empty_file", "文件为空（0字节），可能上传中断", expected="填好的.xlsx工作簿")]
     if len(data) > max_upload_mb() * MB:
-        return [error("too_large", f"文件大小{len(data) / MB:.1f}MB，超过上限{max_upload_mb():g}MB",
+        return [error("too_large", f"文件大小{_size(len(data))}，超过上限{max_upload_mb():g}MB",
                       expected=f"不超过{max_upload_mb():g}MB的.xlsx")]
     head = data[:8]
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -109,6 +109,10 @@ def check_limits(data: bytes, file_name: str = "") -> list[Problem]:
             NotImplementedError, RuntimeError):
         return [damaged]
     return problems
+
+
+def _size(n: int) -> str:
+    return f"{n / MB:,.2f}MB" if n >= MB else f"{n / 1024:,.1f}KB"
 
 
 def _bomb(message: str) -> Problem:

@@ -57,14 +57,15 @@ def _info_checks(result, plan: PlanContext, today: dt.date, owes: str) -> None:
         return
     start = quarter_bounds(year, quarter)[0] if quarter else dt.date(year, 1, 1)
     if start > today:
-        problems.append(error("future_period", "报表期间尚未开始", sheet="填报信息",
-                              column="季度" if quarter else "调查年度" if "调查年度" in str(result.kind.info) else "年度",
+        field = "quarter" if quarter else "year"
+        problems.append(error("future_period", "报表期间尚未开始", sheet="填报信息", row=result.info_rows.get(field),
+                              column=next(c.name for c in result.kind.info if c.field == field),
                               value=f"{year}年" + (f"第{quarter}季度" if quarter else ""),
                               expected=f"不晚于{today.isoformat()}所在期间"))
 
 
 def _survey(result, plan: PlanContext, history: dict, today: dt.date) -> None:
-    problems, sheet = result.problems, SURVEY.sheet("responses").name
+    problems, sheet = result.problems, result.title("responses")
     _info_checks(result, plan, today, "owes_survey")
     rows = result.records.get("responses", [])
     items = {str(i["item"]): i for i in (result.records.get("items") or plan.items)}
@@ -74,7 +75,8 @@ def _survey(result, plan: PlanContext, history: dict, today: dt.date) -> None:
            ("age", "education", "score", "surveyed_on", "group", *SCORE_DIMENSIONS)}
     for r in rows:
         where = {"sheet": sheet, "row": r["row_no"]}
-        if r.get("age") is not None and r["age"] >= 18 and r.get("education") is None:
+        failed = r.get("_failed", set())
+        if r.get("age") is not None and r["age"] >= 18 and r.get("education") is None and "education" not in failed:
             problems.append(error("required", "18岁及以上须填写文化程度", **where, column=col["education"],
                                   expected="小学及以下、初中、高中(含中专)、大专、本科及以上之一"))
         if year and r.get("surveyed_on") and r["surveyed_on"].year != year:
@@ -96,6 +98,8 @@ def _survey(result, plan: PlanContext, history: dict, today: dt.date) -> None:
 
 def _score_row(r: dict, items: dict, col: dict, where: dict, problems: list) -> None:
     """Complete 总分 from the dimensions or the item answers; check dimensions against 总分."""
+    if r.get("_failed", set()) & {"score", *SCORE_DIMENSIONS}:
+        return  # the bad cell is reported once, by the cell check
     dims = [r.get(d) for d in SCORE_DIMENSIONS]
     answers = {k[5:]: v for k, v in r.items() if k.startswith("item:")}
     if any(v is not None for v in dims) and not all(v is not None for v in dims):
@@ -129,7 +133,7 @@ def _score_row(r: dict, items: dict, col: dict, where: dict, problems: list) -> 
 
 def _activity(result, plan: PlanContext, history: dict, today: dt.date) -> None:
     problems, spec = result.problems, ACTIVITY.sheet("activities")
-    sheet = spec.name
+    sheet = result.title("activities")
     _info_checks(result, plan, today, "owes_activity")
     rows = result.records.get("activities", [])
     year, quarter = result.info.get("year"), result.info.get("quarter")
@@ -172,9 +176,9 @@ def _plan(result, plan: PlanContext, history: dict, today: dt.date) -> None:
     for alias, key, label in (("phases", "phase", "阶段"), ("departments", "department", "部门名称"),
                               ("villages", "village", "村(社区)"), ("groups", "group", "重点人群"),
                               ("tasks", "task", "任务编号"), ("milestones", "milestone_id", "编号")):
-        _duplicates(records.get(alias, []), key, PLAN.sheet(alias).name, label, problems)
-        if alias != "milestones" and not records.get(alias):
-            problems.append(error("empty_sheet", "工作计划的该工作表没有数据", sheet=PLAN.sheet(alias).name))
+        _duplicates(records.get(alias, []), key, result.title(alias), label, problems)
+        if alias != "milestones" and not records.get(alias) and alias in result.sheet_titles:
+            problems.append(error("empty_sheet", "工作计划的该工作表没有数据", sheet=result.title(alias)))
     departments = {r["department"] for r in records.get("departments", []) if r.get("department")}
     for r in records.get("tasks", []):
         for name in str(r.get("lead_departments") or "").replace("，", ",").replace("、", ",").split(","):

@@ -75,7 +75,8 @@ class Batch:
 
     def load(self, data: bytes, receipt: Receipt, o: dict) -> Receipt:
         con = self.con
-        checked = check_return(data, self.plan, lambda department: _history(con, department), o["today"])
+        checked = check_return(data, self.plan, lambda department, period: _history(con, department, period),
+                               o["today"])
         receipt.problems += checked.problems
         receipt.kind = checked.kind.code if checked.kind else None
         receipt.department, receipt.period = checked.department, checked.period
@@ -91,6 +92,12 @@ class Batch:
             return receipt
         same = con.execute("select return_id, version, is_current from returns where sha256 = ? and return_key = ?"
                            " order by version desc limit 1", [receipt.sha256, _key(checked)]).fetchone()
+        if same and not same[2] and o["replace"]:
+            # The bytes of an earlier version, uploaded again to replace the current one: that is a restore.
+            version = _make_current(con, same[0], _key(checked), o["user"], "以相同文件替换，恢复此版本")
+            db.write_version_file(self.db_file, version)
+            receipt.status, receipt.return_id, receipt.version = "stored", same[0], same[1]
+            return receipt
         if same:
             receipt.status, receipt.return_id, receipt.version = "duplicate", same[0], same[1]
             return receipt
@@ -239,9 +246,10 @@ def current_plan(con: duckdb.DuckDBPyConnection) -> PlanContext | None:
     )
 
 
-def _history(con, department: str) -> dict:
-    """The department's earlier activity values, for outlier warnings."""
-    rows = con.execute("select participants, cost_yuan from v_activities where department = ?", [department]).fetchdf()
+def _history(con, department: str, period: str | None) -> dict:
+    """The department's activity values of other periods, for outlier warnings (never the version replaced)."""
+    rows = con.execute("select participants, cost_yuan from v_activities where department = ? "
+                       "and year || 'Q' || quarter is distinct from ?", [department, period]).fetchdf()
     return {"participants": rows["participants"].dropna().to_numpy(),
             "cost_yuan": rows["cost_yuan"].dropna().to_numpy()}
 
@@ -260,18 +268,24 @@ def restore(return_id: int, db_file=None, user: str = SYSTEM_USER, allowed_depar
         if (allowed_kinds is not None and row[4] not in allowed_kinds) or (
                 allowed_departments is not None and row[2] not in allowed_departments):
             raise PermissionError("您的账号不能恢复其他部门的报表或工作计划")
-        con.execute("begin transaction")
-        try:
-            con.execute("update returns set is_current = (return_id = ?) where return_key = ?", [return_id, row[0]])
-            con.execute("insert into return_events values (nextval('seq_event_id'), ?, 'restore', ?, ?, null)",
-                        [return_id, user, dt.datetime.now()])
-            version = db.bump_version(con)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+        version = _make_current(con, return_id, row[0], user, None)
     db.write_version_file(db_file, version)
     return f"已恢复：{row[2] or ''} {row[3]} 第{row[1]}版为当前版本"
+
+
+def _make_current(con, return_id: int, key: str, user: str, note_text: str | None) -> int:
+    """One transaction: this version current, the others of its key not; logged; returns the data version."""
+    con.execute("begin transaction")
+    try:
+        con.execute("update returns set is_current = (return_id = ?) where return_key = ?", [return_id, key])
+        con.execute("insert into return_events values (nextval('seq_event_id'), ?, 'restore', ?, ?, ?)",
+                    [return_id, user, dt.datetime.now(), note_text])
+        version = db.bump_version(con)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return version
 
 
 def history(db_file=None) -> pd.DataFrame:

@@ -34,6 +34,7 @@ def write_template(kind_code: str, plan: PlanContext | None, department: str | N
             _validation(ws, col, column, list_refs)
         ws.freeze_panes(1, 0)
     _help_sheet(book, kind, plan, head)
+    book.get_worksheet_by_name(INFO_SHEET.name).activate()
     lists.hide()
     book.close()
     return buffer.getvalue()

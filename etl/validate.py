@@ -13,7 +13,8 @@ from typing import Any
 
 from etl.cells import CellError, display, is_blank, parse_cell, parse_text
 from etl.plan_context import PlanContext
-from etl.read import SheetTable, UnreadableWorkbook, read_report_type, read_workbook
+from etl.read import (SheetTable, UnreadableWorkbook, find_sheet, open_workbook, read_info, read_report_type,
+                      read_workbook)
 from etl.receipt import Problem, error, note, warning
 from etl.spec import INFO_SHEET, KIND_BY_LABEL, KINDS, Column, WorkbookKind
 from etl import rules
@@ -32,6 +33,12 @@ class CheckedReturn:
     records: dict[str, list[dict]] = field(default_factory=dict)
     raw: dict[str, list[tuple[int, dict]]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    info_rows: dict[str, int] = field(default_factory=dict)
+    sheet_titles: dict[str, str] = field(default_factory=dict)
+
+    def title(self, alias: str) -> str:
+        """The sheet's name as the workbook spells it (a rule's message names the sheet the user sees)."""
+        return self.sheet_titles.get(alias) or self.kind.sheet(alias).name
 
     @property
     def ok(self) -> bool:
@@ -64,23 +71,39 @@ def detect_kind(data: bytes) -> WorkbookKind | None:
     return KIND_BY_LABEL.get(label.replace(" ", "")) if label else None
 
 
+def _report_type(data: bytes) -> tuple[str | None, int | None, bool]:
+    """(报表类型 as written, its row, whether the workbook has a 填报信息 sheet)."""
+    book = open_workbook(data)
+    name = find_sheet(list(book.sheet_names), INFO_SHEET)
+    if name is None:
+        return None, None, False
+    info, rows, _ = read_info(book, name, (Column("报表类型", "report_type"),))
+    value = info.get("report_type")
+    return (None if is_blank(value) else parse_text(value).value), rows.get("report_type"), True
+
+
 def check_return(data: bytes, plan: PlanContext | None, history=None,
                  today: dt.date | None = None, expected_kind: str | None = None) -> CheckedReturn:
     """Check a whole workbook; returns typed records and all problems (errors mean: do not store).
 
-    `history(department)` returns that department's earlier values ({"participants": array, …}) for outlier
+    `history(department, period)` returns that department's values of other periods ({"participants": array, …}) for outlier
     warnings; it is called only for an activity return whose department is known.
     """
     today = today or dt.date.today()
     try:
-        kind = detect_kind(data)
+        label, label_row, has_info = _report_type(data)
     except UnreadableWorkbook as exc:
         return CheckedReturn(None, problems=[error("unreadable", str(exc))])
-    if kind is None:
-        labels = "、".join(k.label for k in KINDS.values())
+    labels = "、".join(k.label for k in KINDS.values())
+    if not has_info:
         return CheckedReturn(None, problems=[error(
-            "report_type", "无法识别报表类型", sheet=INFO_SHEET.name, column="报表类型",
-            expected=f"“填报信息”表中“报表类型”填写：{labels}")])
+            "missing_sheet", "缺少工作表“填报信息”", sheet=INFO_SHEET.name,
+            expected=f"两列：项目名称、填写内容；其中“报表类型”填写{labels}之一")])
+    kind = KIND_BY_LABEL.get(label.replace(" ", "")) if label else None
+    if kind is None:
+        return CheckedReturn(None, problems=[error(
+            "report_type", "无法识别报表类型" if label else "报表类型未填写", sheet=INFO_SHEET.name, row=label_row,
+            column="报表类型", value=display(label) if label else "", expected=f"以下之一：{labels}")])
     if expected_kind and kind.code != expected_kind:
         return CheckedReturn(kind, problems=[error(
             "report_type", f"报表类型不符：此处需要“{KINDS[expected_kind].label}”", sheet=INFO_SHEET.name,
@@ -94,6 +117,7 @@ def check_return(data: bytes, plan: PlanContext | None, history=None,
     if kind.code == "plan":
         plan = PlanContext.empty()
     result.info = _parse_info(book.info, book.info_rows, kind, plan, result.problems)
+    result.info_rows = dict(book.info_rows)
     notes: Counter = Counter()
     first_seen: dict = {}
     for alias in [s.alias for s in kind.sheets]:
@@ -103,6 +127,7 @@ def check_return(data: bytes, plan: PlanContext | None, history=None,
         for header in table.extra.values():
             result.problems.append(warning("extra_column", "多余的列：已保存在原始记录中，不参与计算", sheet=table.title,
                                            row=table.header_row, column=header))
+        result.sheet_titles[alias] = table.title
         records, raw = _parse_rows(table, plan, result.problems, notes, first_seen)
         result.records[alias], result.raw[alias] = records, raw
         if kind.code == "plan":
@@ -110,7 +135,7 @@ def check_return(data: bytes, plan: PlanContext | None, history=None,
     _emit_notes(notes, first_seen, result.problems)
     if not any(p.code in STRUCTURAL for p in result.problems):
         department = result.info.get("department")
-        earlier = history(department) if history and department and kind.code == "activity" else {}
+        earlier = history(department, result.period) if history and department and kind.code == "activity" else {}
         rules.apply(kind.code, result, plan, earlier, today)
     return result
 
@@ -158,6 +183,7 @@ def _parse_rows(table: SheetTable, plan: PlanContext, problems: list[Problem], n
                 parsed = parse_cell(value, column, allowed.get(column.plan_values, ()))
             except CellError as exc:
                 record[column.field] = None
+                record.setdefault("_failed", set()).add(column.field)
                 problems.append(error("invalid", exc.message or _invalid_message(column), **where, value=display(value),
                                       expected=exc.expected))
                 continue

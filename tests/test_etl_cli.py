@@ -118,9 +118,6 @@ def test_survey_template_has_the_spec_headers_and_the_plans_lists(survey_templat
     assert (info["报表类型"], info["填报单位"]) == ("科学素质调查", "中小学")
 
 
-@pytest.mark.xfail(strict=True, reason="the 选项 lists sheet is the first sheet: xlsxwriter un-hides the first sheet "
-                                       "when no other is activated, so template.write_template's lists.hide() is lost "
-                                       "and the template opens on 选项")
 def test_survey_template_hides_its_lists_and_opens_on_the_info_sheet(survey_template):
     book = load_workbook(survey_template)
     assert book["选项"].sheet_state == "hidden"

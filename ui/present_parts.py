@@ -25,7 +25,7 @@ CSS = f"""
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"]
   {{ display: none !important; }}
-[data-testid="stMainBlockContainer"], .block-container {{ padding-top: 2.2rem; padding-bottom: 1rem;
+[data-testid="stMainBlockContainer"], .block-container {{ padding: 2.2rem 1.5rem 1rem 1.5rem !important;
   max-width: 100%; }}
 [data-testid="stMain"] h1 {{ font-size: clamp(34px, 2.9vw, 56px); line-height: 1.2; padding: 0 0 .2rem 0;
   color: {palette.TEXT}; }}
@@ -99,6 +99,21 @@ def _deck(path: str, data_version: int, as_of: str, town: str) -> tuple[Evaluati
 def deck(as_of: dt.date) -> tuple[EvaluationData, list[Slide]]:
     """The inputs and the slides at the as-of date (the date the sidebar set: data.frame reads it too)."""
     return _deck(data.db_file(), data.version(), as_of.isoformat(), town_name())
+
+
+def evaluation_at(con, as_of: dt.date, town: str | None = None) -> EvaluationData:
+    """The same inputs straight from a warehouse connection, without the app's cache (tests, scripts)."""
+    from indicators.registry import indicator
+    from indicators.status import data_status
+
+    def frame(code, by=None, **variant):
+        return indicator(code).compute(con, as_of, by=by, **variant)
+
+    def query(name):
+        function, takes_as_of = data.QUERIES[name]
+        return function(con, as_of) if takes_as_of else function(con)
+
+    return gather(frame, query, as_of, data_status(con, as_of), registry_labels(), town)
 
 
 def registry_labels() -> dict:
