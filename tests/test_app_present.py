@@ -105,3 +105,64 @@ def test_an_empty_database_shows_a_slide_that_says_what_to_upload(tmp_path, app_
     text = page_text(at)
     assert "请先在“数据上报”页上传工作计划工作簿" in text and "1 / 1" in text
     assert not at.get("download_button")
+
+
+def test_a_plan_without_returns_shows_the_plan_slides_and_who_has_not_reported(tmp_path, app_env):
+    from etl import bulk
+    path = tmp_path / "plan.duckdb"
+    plan_file = bulk.SAMPLE_DIR / "plan.xlsx"
+    assert [r.status for r in bulk.load_many([(plan_file.name, plan_file.read_bytes())], db_file=path)] == ["stored"]
+    app_env(path)
+    at = run_app(page=PAGE, as_of=dt.date(2022, 3, 31))
+    assert "尚未收到任何部门的报表" in page_text(at) and "1 / 4" in page_text(at)
+    shown = {}
+    while not at.button(key="present_next").disabled:
+        at.button(key="present_next").click().run()
+        shown[at.title[0].value] = page_text(at)
+    assert list(shown) == ["全面推进阶段：里程碑完成率", "报送率（2022年第1季度）", "目标进展：已达标或进度达标的目标"]
+    assert "报送率0.0%" in shown["报送率（2022年第1季度）"] and "未报：中小学、" in shown["报送率（2022年第1季度）"]
+    assert "数据不足14项" in shown["目标进展：已达标或进度达标的目标"]
+
+
+# ---- the figures of charts/present_figs.py ---------------------------------------------------------------------
+
+def test_status_counts_bars_carry_word_count_and_colour():
+    import pandas as pd
+
+    from charts.present_figs import status_counts
+    fig = status_counts(pd.DataFrame({"status": ["target_achieved", "deterioration", "target_achieved", None]}))
+    bar = fig.data[0]
+    assert list(bar.y) == ["√ 已达标", "↓ 倒退", "？ 数据不足"] and list(bar.x) == [2, 1, 1]
+    assert list(bar.text) == ["2项", "1项", "1项"] and bar.marker.color[1] == palette.RED
+    assert fig.layout.title.text == "共4项目标：已达标2项，倒退1项，数据不足1项"
+
+
+def test_ranked_bars_sum_the_tail_and_label_in_wan():
+    import pandas as pd
+
+    from charts.present_figs import ranked_bars
+    df = pd.DataFrame({"活动类型": list("ABCD"), "value": [12000, 500, 300, 200]})
+    fig = ranked_bars(df, "活动类型", top=3)
+    assert list(fig.data[0].y) == ["A", "B", "其余各类"] and list(fig.data[0].text) == ["1.2万人次", "500人次", "500人次"]
+    assert fig.layout.title.text == "A最多（1.2万人次）"
+
+
+def test_recent_reporting_grid_keeps_four_quarters_and_the_worse_state():
+    import pandas as pd
+
+    from charts.present_figs import recent_reporting_grid
+    grid = pd.DataFrame({"部门": ["科协"] * 6, "period": ["2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q3"],
+                         "state": ["按时"] * 5 + ["未报"]})
+    fig = recent_reporting_grid(grid)
+    cells = {(x, t.name.split("（")[0]) for t in fig.data for x in t.x}
+    assert ("2024年第3季度", "√ 按时") not in cells and ("2025年第3季度", "× 未报") in cells
+    assert ("2025年第3季度", "√ 按时") not in cells
+
+
+def test_time_window_and_label_ends_fit_a_trend_to_half_a_screen(midterm):
+    d, deck, _ = midterm
+    fig = deck["全镇具备科学素质的居民比例（2023年）"].figure
+    start, end = (dt.date.fromisoformat(x) for x in fig.layout.xaxis.range)
+    assert start < dt.date(2021, 1, 1) and dt.date(2025, 12, 31) < end < dt.date(2026, 6, 1)  # the plan's years
+    labelled = [t for t in fig.data if t.mode and "text" in t.mode][0].text
+    assert labelled[0] and labelled[-1] == fmt.share(d.rate["value"].iloc[-1]) and not any(labelled[1:-1])

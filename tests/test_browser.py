@@ -134,3 +134,29 @@ def test_present_mode_is_legible_on_a_small_projector(server, browser):
         assert max(sizes) >= 48
     finally:
         page.close()
+
+
+def test_an_upload_round_trip_through_the_real_file_uploader(server, browser, tmp_path):
+    """A refused return shows its receipt row by row; a good one is stored and appears in the history."""
+    import openpyxl
+    good_source = ROOT / "data" / "sample" / "activity_2025Q4_科协.xlsx"
+    book = openpyxl.load_workbook(good_source)
+    sheet = book["活动明细"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=3, column=header.index("村(社区)") + 1, value="火星村")
+    bad = tmp_path / "科协_2025Q4_有错误.xlsx"
+    book.save(bad)
+    page = visit(browser, f"{server}/upload", 1920, 1080, "upload_before")
+    try:
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
+        page.wait_for_timeout(1500)
+        page.get_by_role("button", name="检查并入库").click()
+        page.get_by_text("未入库（有错误）").first.wait_for(timeout=60_000)
+        settle(page)
+        body = page.locator("body").inner_text()
+        # The receipt table itself is a canvas grid (its cells are asserted row by row in test_app_upload.py).
+        assert "科协_2025Q4_有错误.xlsx" in body and "错误1条" in body and "本次没有任何数据入库" in body
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "upload_receipt_1920x1080.png"), full_page=True)
+    finally:
+        page.close()

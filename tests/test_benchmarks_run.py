@@ -1,0 +1,8 @@
+"""The benchmarks still run (tiny sizes; timings are not asserted here — they are read as ratios in benchmarks/)."""
+from benchmarks.run import main
+
+
+def test_benchmarks_run_at_small_sizes():
+    results = main(["--quick"])
+    assert [r["case"] for r in results] == ["read", "check", "estimate", "load"]
+    assert all(r["ours_s"] > 0 and r["ratio"] > 0 for r in results)
