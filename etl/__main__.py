@@ -54,7 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     user.add_argument("--department", default=None, help="部门填报员所属部门")
     user.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（否则交互输入）")
     args = parser.parse_args(argv)
-    return COMMANDS[args.command](args)
+    try:
+        return COMMANDS[args.command](args)
+    except db.DatabaseBusy as exc:
+        print(f"{exc}（本次没有任何数据入库）", file=sys.stderr)
+        return REFUSED
 
 
 def _load(args) -> int:

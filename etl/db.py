@@ -16,7 +16,7 @@ import duckdb
 from filelock import FileLock, Timeout
 
 DEFAULT_DB = Path("data") / "warehouse.duckdb"
-LOCK_TIMEOUT_S = 120
+LOCK_TIMEOUT_S = float(os.environ.get("KEXUE_LOCK_TIMEOUT_S", "120"))
 SQL_DIR = Path(__file__).parent / "sql"
 
 
@@ -35,12 +35,12 @@ def archive_dir(path: str | os.PathLike | None = None) -> Path:
 
 
 @contextmanager
-def connect(path: str | os.PathLike | None = None, timeout: float = LOCK_TIMEOUT_S) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: str | os.PathLike | None = None, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection under the file lock, with the schema in place; closed on exit."""
     target = db_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with FileLock(str(target) + ".lock", timeout=timeout):
+        with FileLock(str(target) + ".lock", timeout=LOCK_TIMEOUT_S if timeout is None else timeout):
             con = duckdb.connect(str(target))
             try:
                 ensure_schema(con)
@@ -74,15 +74,26 @@ def write_version_file(path: str | os.PathLike | None, version: int) -> None:
 
 
 def data_version(path: str | os.PathLike | None = None) -> int:
-    """The current data version, read from the sidecar (or the database when the sidecar is missing)."""
+    """The current data version, read from the sidecar; from the database when the sidecar is missing or older
+    than the database file (a process killed between its commit and the sidecar write leaves it behind)."""
     target = db_path(path)
     sidecar = Path(str(target) + ".version")
     try:
-        return int(sidecar.read_text(encoding="utf-8"))
+        written = sidecar.stat().st_mtime_ns
+        changed = max((p.stat().st_mtime_ns for p in (target, Path(str(target) + ".wal")) if p.exists()), default=0)
+        if written >= changed:
+            return int(sidecar.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        if not target.exists():
-            return 0
-        with connect(target) as con:
+        pass
+    if not target.exists():
+        return 0
+    try:
+        with connect(target, timeout=5) as con:
             version = int(con.execute("select value from meta where key = 'data_version'").fetchone()[0])
-        write_version_file(target, version)
-        return version
+    except DatabaseBusy:  # a long load holds the database: its own sidecar write follows
+        try:
+            return int(sidecar.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return 0
+    write_version_file(target, version)
+    return version

@@ -32,6 +32,8 @@ MAX_RATIO = 200          # unpacked ÷ packed beyond this is a zip bomb, not a s
 MAX_PARTS = 2_000        # zip entries; a workbook of 50 sheets with pictures has a few hundred
 MAX_ROW_BYTES = 8 * MB   # one row's XML; 200 cells of 2,000 characters are under 2 MB
 CHUNK = MB
+MAX_INDEX_BYTES = 10 * MB  # workbook.xml and its relationships, read whole: a few KB in a real workbook
+_INDEX_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 _ENTITY_QUOTES = {"&quot;": '"', "&apos;": "'"}
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+:?([A-Z]+)?(\d+)?"')
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
@@ -91,6 +93,8 @@ def check_limits(data: bytes, file_name: str = "") -> list[Problem]:
     if "xl/workbook.xml" not in names:
         return [error("not_xlsx", "压缩包中没有Excel工作簿内容（可能是Word等其他文件改了扩展名）",
                       expected=".xlsx工作簿")]
+    if any(i.file_size > MAX_INDEX_BYTES for i in infos if i.filename in _INDEX_PARTS):
+        return [error("bad_zip", "文件结构异常：工作簿目录部分大得不正常", expected="用Excel重新保存后上传")]
     unpacked = sum(i.file_size for i in infos)
     if unpacked > max_unpacked_mb() * MB:
         return [_bomb(f"文件解压后达{unpacked / MB:,.0f}MB，超过解压后大小上限{max_unpacked_mb():g}MB")]
@@ -145,10 +149,11 @@ def _entry_count(data: bytes) -> int | None:
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or at + 22 > len(tail):
         return None
-    count = struct.unpack_from("<H", tail, at + 10)[0]
-    if count == 0xFFFF:  # zip64: the real count is elsewhere; the size of the directory bounds it
+    count, directory_size = struct.unpack_from("<HI", tail, at + 10)
+    if count == 0xFFFF or directory_size == 0xFFFFFFFF:  # zip64: the real values are elsewhere
         return len(data) // 46
-    return count
+    # The count may lie; zipfile reads the whole directory. No real entry needs 1 KB of it.
+    return max(count, directory_size // 1024)
 
 
 def _verify_parts(data: bytes, infos: list[zipfile.ZipInfo]) -> Problem | None:
@@ -165,7 +170,7 @@ def _verify_parts(data: bytes, infos: list[zipfile.ZipInfo]) -> Problem | None:
         if data[start:start + 4] != b"PK\x03\x04":
             return lying
         name_len, extra_len = struct.unpack_from("<HH", data, start + 26)
-        local_crc, local_csize, local_usize = struct.unpack_from("<III", data, start + 14)
+        local_usize = struct.unpack_from("<I", data, start + 22)[0]
         if not info.flag_bits & 0x8 and local_usize not in (info.file_size, 0xFFFFFFFF):
             return lying
         begin = start + 30 + name_len + extra_len

@@ -8,6 +8,10 @@ A data sheet as departments really send it:
     row 4  |            |          |       |                   <- blank spacer rows: skipped
     row 9  | 合计       |          | 8,765 |                   <- total row: noted, skipped
     row 11 | 填表人：张三   审核人：李四                         <- signature lines: noted, skipped
+
+Hidden rows and columns are read as usual, with a warning (the office should know the return holds more than
+its sender saw). A header on two rows (a group label merged over its sub-headers) is read as one header, and a
+cell merged down over data rows counts for each of them. A sheet calamine cannot read is an `unreadable` error.
 """
 from __future__ import annotations
 

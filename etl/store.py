@@ -182,7 +182,7 @@ def _store(con, checked: CheckedReturn, receipt: Receipt, archived: Path, user: 
                                           for _, c in checked.raw[alias]]})
             if len(raw):
                 con.execute("insert into raw_rows select return_id, sheet, row_no, cells::json from raw", )
-        kept = [p for p in checked.problems if p.severity != "error"]
+        kept = [p for p in receipt.problems if p.severity != "error"]  # pre-parse warnings (macros …) too
         for p in kept:
             con.execute("insert into problems values (nextval('seq_problem_id'), ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                         "null, null, null)", [return_id, p.severity, p.code, p.sheet, p.row, p.column, p.value,

@@ -40,4 +40,4 @@ with download:
                            lambda: report.report_html(evaluation, dt.date.today(), deck).encode("utf-8"),
                            file_name=f"{title}.html", mime="text/html", key="present_report",
                            icon=":material/download:", width="stretch", on_click="ignore")
-st.caption(f"按 ← → 键翻页 · {fmt.as_of(as_of)} · 截至日期在其他页面的侧栏中设置")
+st.caption(f"汇报模式 · 按 ← → 键翻页 · {fmt.as_of(as_of)} · 截至日期在其他页面的侧栏中设置")

@@ -46,6 +46,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SQL_TEXT = "'; DROP TABLE returns; --"
 FORMULA_TEXT = '=HYPERLINK("http://x","y")'
 BOMB_MB = 300
+HIDDEN = ' state="hidden"'
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -121,8 +122,8 @@ def raw_xlsx(sheets: dict[str, bytes], extra_parts: dict[str, bytes] | None = No
     root_rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_REL}">'
                  f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
     sheet_tags = "".join(
-        f'<sheet name="{escape(n)}" sheetId="{i}"{" state=" + chr(34) + "hidden" + chr(34) if n in hidden_sheets else ""}'
-        f' r:id="rId{i}"/>' for i, n in enumerate(names, start=1))
+        f'<sheet name="{escape(n)}" sheetId="{i}"{HIDDEN if n in hidden_sheets else ""} r:id="rId{i}"/>'
+        for i, n in enumerate(names, start=1))
     workbook = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{_MAIN}" '
                 f'xmlns:r="{_REL}"><sheets>{sheet_tags}</sheets></workbook>')
     workbook_rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_REL}">'

@@ -209,9 +209,6 @@ def test_macro_workbook_is_read_for_its_cells_only(corpus, db_file):
         assert "xl/vbaProject.bin" in archive.namelist()
 
 
-@pytest.mark.xfail(strict=True, reason="warnings found before parsing (macro, formulas read from their cached value) "
-                                       "are on the receipt but not in the problems table: store.Batch.load keeps "
-                                       "checked.problems only, so the office never sees them after the upload")
 def test_macro_warning_is_kept_for_the_office(corpus, db_file):
     receipt = stored(corpus, "macro_xlsm", db_file)
     with db.connect(db_file) as con:
@@ -371,7 +368,8 @@ def test_lying_zip_bomb_check_keeps_the_whole_process_small(corpus, tmp_path):
         "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "print(r.status, (after - before) // 1024)\n")
     out = subprocess.run([sys.executable, "-c", script, str(corpus["lying_zip_bomb"]), str(tmp_path / "w.duckdb")],
-                         cwd=ROOT, capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                         cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
     status, grown_mb = out.stdout.split()
     assert status == "refused" and int(grown_mb) < 50, out.stdout + out.stderr
 

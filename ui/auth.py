@@ -104,4 +104,5 @@ def sidebar_user(user: User) -> None:
             return
         where = f"·{user.department}" if user.department else ""
         st.caption(f":material/person: {user.name}（{ROLES[user.role]}{where}）")
-        st.session_state["authenticator"].logout("退出登录", location="sidebar", key="logout")
+        if "authenticator" in st.session_state:
+            st.session_state["authenticator"].logout("退出登录", location="sidebar", key="logout")

@@ -30,14 +30,14 @@ CSS = f"""
 [data-testid="stMain"] h1 {{ font-size: clamp(34px, 2.9vw, 56px); line-height: 1.2; padding: 0 0 .2rem 0;
   color: {palette.TEXT}; }}
 [data-testid="stMain"] [data-testid="stCaptionContainer"], [data-testid="stMain"] [data-testid="stCaptionContainer"] p
-  {{ font-size: 20px !important; color: {palette.TEXT}; }}
+  {{ font-size: 22px !important; color: {palette.TEXT}; }}
 [data-testid="stMain"] p, [data-testid="stMain"] li {{ font-size: 22px; }}
 .kx-big {{ font-size: clamp(60px, 6.2vw, 120px); font-weight: 800; line-height: 1.05; color: {palette.TEXT};
   letter-spacing: -1px; word-break: keep-all; }}
 .kx-badge {{ display: inline-block; font-size: clamp(28px, 2.2vw, 42px); font-weight: 700; padding: 4px 22px;
   border-radius: 999px; margin: 14px 0 6px 0; }}
 .kx-asof {{ font-size: clamp(20px, 1.4vw, 26px); color: {palette.TEXT}; margin: 10px 0 4px 0; }}
-.kx-sentence {{ font-size: clamp(26px, 2.05vw, 40px); line-height: 1.45; color: {palette.TEXT}; margin-top: 12px; }}
+.kx-sentence {{ font-size: clamp(26px, 2.05vw, 40px); line-height: 1.45; color: {palette.TEXT}; margin: 12px 0 18px 0; }}
 .kx-counter {{ font-size: clamp(26px, 2vw, 36px); font-weight: 700; text-align: center; color: {palette.TEXT};
   padding-top: 10px; }}
 .st-key-present_prev button, .st-key-present_next button, .st-key-present_report button
