@@ -29,20 +29,21 @@ user = auth.sign_in()
 if user is None:
     st.stop()
 
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
 PAGES = {
     "领导看板": [
-        st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
-        st.Page("pages/literacy.py", title="科学素质", icon=":material/school:"),
-        st.Page("pages/tasks.py", title="任务与阶段", icon=":material/flag:"),
-        st.Page("pages/activities.py", title="科普活动与经费", icon=":material/event:"),
-        st.Page("pages/reporting.py", title="报送情况", icon=":material/fact_check:"),
+        st.Page(PAGES_DIR / "overview.py", title="总览", icon=":material/dashboard:", default=True),
+        st.Page(PAGES_DIR / "literacy.py", title="科学素质", icon=":material/school:"),
+        st.Page(PAGES_DIR / "tasks.py", title="任务与阶段", icon=":material/flag:"),
+        st.Page(PAGES_DIR / "activities.py", title="科普活动与经费", icon=":material/event:"),
+        st.Page(PAGES_DIR / "reporting.py", title="报送情况", icon=":material/fact_check:"),
     ],
     "办公室": [
-        st.Page("pages/upload.py", title="数据上报", icon=":material/upload_file:"),
-        st.Page("pages/quality.py", title="数据质量", icon=":material/rule:"),
+        st.Page(PAGES_DIR / "upload.py", title="数据上报", icon=":material/upload_file:"),
+        st.Page(PAGES_DIR / "quality.py", title="数据质量", icon=":material/rule:"),
     ],
     "评估会议": [
-        st.Page("pages/present.py", title="汇报模式", icon=":material/slideshow:"),
+        st.Page(PAGES_DIR / "present.py", title="汇报模式", icon=":material/slideshow:"),
     ],
 }
 

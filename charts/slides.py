@@ -392,4 +392,4 @@ def build_slides(d: EvaluationData) -> list[Slide]:
 
 def empty_slide() -> Slide:
     """The only slide of an empty warehouse: what to upload first."""
-    return Slide("汇报模式：尚无数据", "—", None, NO_PLAN, None)
+    return Slide("汇报模式：尚无数据", "请先上传工作计划", None, NO_PLAN, None)

@@ -46,7 +46,8 @@ CSS = f"""
 .st-key-present_prev button span, .st-key-present_next button span, .st-key-present_report button span,
 .st-key-present_prev button kbd, .st-key-present_next button kbd
   {{ font-size: 26px !important; }}
-[data-testid="stMain"] [data-testid="stPageLink"] p {{ font-size: 26px; }}
+[data-testid="stMain"] [data-testid="stPageLink"] p, [data-testid="stMain"] [data-testid="stPageLink"] span
+  {{ font-size: 26px !important; }}
 /* The chart takes the height the screen leaves below the title and above the buttons. */
 .st-key-present_chart_box {{ height: clamp(340px, calc(100vh - 400px), 800px) !important;
   min-height: clamp(340px, calc(100vh - 400px), 800px) !important; flex: none !important; }}
