@@ -12,7 +12,7 @@ import html
 import pandas as pd
 
 from charts import fmt, palette
-from charts.slides import (EvaluationData, build_slides, cadre_group, empty, evaluation_kind, latest,
+from charts.slides import (EvaluationData, build_slides, cadre_group, empty, evaluation_kind, group_row, latest,
                            missing_departments, overdue, target, value_text, year_label)
 
 
@@ -88,8 +88,7 @@ def _headline(d: EvaluationData, deck: list | None) -> str:
                      fmt.share_ci(minor["value"], minor["ci_low"], minor["ci_high"]), _n(minor), *_goal(d, goal)])
     group = cadre_group(d.group_rank)
     if group is not None:
-        year = d.group_rank["period"].max()
-        r = d.group_rank[(d.group_rank["period"] == year) & (d.group_rank["重点人群"] == group)].iloc[0]
+        year, r = group_row(d.group_rank, group)
         rank = "未排名" if fmt.is_missing(r["value"]) else f"第{int(r['value'])}名"
         rows.append([f"{group}在成年重点人群中的排名（{fmt.year(year)}）", f"{rank}（比例{fmt.share(r['rate'])}）",
                      _n(r), "位居前列", Raw("")])

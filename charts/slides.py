@@ -175,11 +175,16 @@ def cadre_group(ranks: pd.DataFrame) -> str | None:
     return next((g for g in names if any(w in str(g) for w in CADRE_WORDS)), None)
 
 
+def group_row(ranks: pd.DataFrame, group: str) -> tuple[str, pd.Series]:
+    """The latest survey year with the group in it, and the group's row of that year."""
+    year = ranks.loc[ranks["重点人群"] == group, "period"].max()
+    return year, ranks[(ranks["period"] == year) & (ranks["重点人群"] == group)].iloc[0]
+
+
 def group_sentence(ranks: pd.DataFrame, group: str) -> str:
     """'2023年领导干部和公务员具备科学素质比例为27.4%，在4个成年重点人群中居第1位，位居前列的目标已实现。'"""
-    year = ranks["period"].max()
+    year, row = group_row(ranks, group)
     rows = ranks[ranks["period"] == year]
-    row = rows[rows["重点人群"] == group].iloc[0]
     text = f"{fmt.year(year)}{group}具备科学素质比例为{fmt.share(row['rate'])}"
     if fmt.is_missing(row["value"]):
         return text + f"，{fmt.small_sample(row['n'])}，不参与排名。"
@@ -193,8 +198,7 @@ def groups_slide(d: EvaluationData) -> Slide | None:
     group = cadre_group(d.group_rank)
     if group is None:
         return None
-    year = d.group_rank["period"].max()
-    row = d.group_rank[(d.group_rank["period"] == year) & (d.group_rank["重点人群"] == group)].iloc[0]
+    year, row = group_row(d.group_rank, group)
     big = "未排名" if fmt.is_missing(row["value"]) else f"第{int(row['value'])}名"
     adults = set(d.group_rank.loc[d.group_rank["period"] == year, "重点人群"])
     rates = d.group_rates[(d.group_rates["period"] == year) & d.group_rates["重点人群"].isin(adults)] \

@@ -58,15 +58,28 @@ def header_keys(column: Column) -> set[str]:
 
 
 def match_header(text: Any, columns: tuple[Column, ...]) -> Column | None:
-    """The column a header cell names: exact, then without a trailing unit such as (元)."""
+    """The column a header cell names: exact, then without a trailing unit such as (人) — but never a header
+    whose unit differs from the column's own (经费(万元) is not 经费(元): see unit_conflict)."""
     key = normalize_header(text)
     if not key:
         return None
     for candidate in (key, _UNIT.sub("", key)):
         for column in columns:
-            if candidate in header_keys(column):
+            if candidate in header_keys(column) and not _other_unit(key, column):
                 return column
     return None
+
+
+def _other_unit(key: str, column: Column) -> bool:
+    """True when the header carries a unit and the column has a different one of its own."""
+    given, own = _UNIT.search(key), _UNIT.search(normalize_header(column.name))
+    return bool(given and own and given.group(0) != own.group(0) and _UNIT.sub("", key) == _UNIT.sub("", normalize_header(column.name)))
+
+
+def unit_conflict(text: Any, columns: tuple[Column, ...]) -> Column | None:
+    """The column a header names in another unit (经费(万元) for 经费(元)), or None."""
+    key = normalize_header(text)
+    return next((c for c in columns if key and _other_unit(key, c)), None)
 
 
 def is_blank(value: Any) -> bool:
@@ -194,7 +207,12 @@ def parse_cell(value: Any, column: Column, allowed: tuple[str, ...] = ()) -> Par
                 return Parsed(parsed.value, parsed.note)
             raise CellError(f"计划中的任务编号：{'、'.join(choices)}")
         return parse_choice(value, choices)
-    parsed = parse_int(value) if kind == "int" else parse_number(value)
+    try:
+        parsed = parse_int(value) if kind == "int" else parse_number(value)
+    except CellError as exc:
+        if kind == "int" and exc.expected in ("数字", "整数"):
+            raise CellError(range_text(column), exc.message) from exc  # say the whole rule: 6–100的整数
+        raise
     low, high = column.min, column.max
     if (low is not None and parsed.value < low) or (high is not None and parsed.value > high):
         raise CellError(range_text(column), "超出允许范围")

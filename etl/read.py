@@ -22,7 +22,7 @@ from typing import Any
 
 import python_calamine
 
-from etl.cells import is_blank, match_header, normalize_header, parse_text
+from etl.cells import unit_conflict, is_blank, match_header, normalize_header, parse_text
 from etl.limits import scan_sheet, sheet_parts
 from etl.receipt import Problem, error, note, warning
 from etl.spec import INFO_SHEET, Column, Sheet, WorkbookKind
@@ -240,15 +240,23 @@ def read_table(book, name: str, sheet: Sheet) -> tuple[SheetTable | None, list[P
         if is_blank(text):
             continue
         column = match_header(text, sheet.columns)
-        if column is None:
+        other = unit_conflict(text, sheet.columns) if column is None else None
+        if other is not None:
+            problems.append(error("wrong_unit", "表头的单位与模板不同，无法按模板单位读取", sheet=name,
+                                  row=header_index + 1, column=other.name, value=str(text).strip(),
+                                  expected=f"“{other.name}”（请换算后填写）"))
+        elif column is None:
             extra[index] = str(text).strip()
         elif column in columns.values():
             problems.append(error("duplicate_column", "同一列出现两次", sheet=name, row=header_index + 1,
                                   column=column.name, value=str(text).strip()))
         else:
             columns[index] = column
-            if normalize_header(text) != normalize_header(column.name):
-                problems.append(note("header_alias", f"表头“{str(text).strip()}”按“{column.name}”读取",
+            if str(text) != column.name:
+                shown = str(text).strip()
+                message = (f"表头“{shown}”前后有空格，已按“{column.name}”读取" if shown == column.name
+                           else f"表头“{shown}”按“{column.name}”读取")
+                problems.append(note("header_alias", message,
                                      sheet=name, row=header_index + 1, column=column.name))
     for column in sheet.columns:
         if column.required and column not in columns.values():

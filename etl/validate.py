@@ -179,6 +179,10 @@ def _parse_rows(table: SheetTable, plan: PlanContext, problems: list[Problem], n
                     problems.append(error("required", "必填项为空", **where,
                                           expected=_expected(column, plan)))
                 continue
+            if isinstance(value, str) and value != value.strip() and value.strip():
+                key = (table.title, column.name, SPACES)
+                notes[key] += 1
+                first_seen.setdefault(key, row_no)
             try:
                 parsed = parse_cell(value, column, allowed.get(column.plan_values, ()))
             except CellError as exc:
@@ -199,11 +203,14 @@ def _parse_rows(table: SheetTable, plan: PlanContext, problems: list[Problem], n
     return records, raw
 
 
+SPACES = "前后的空格已去除"
+
+
 def _emit_notes(notes: Counter, first_seen: dict, problems: list[Problem]) -> None:
     """One note per (sheet, column, tolerated form), not one per cell: the office wants the pattern."""
     for (sheet, column, text), count in notes.items():
-        problems.append(note("tolerated", f"{text}（共{count}处）", sheet=sheet, row=first_seen[(sheet, column, text)],
-                             column=column))
+        problems.append(note("spaces" if text == SPACES else "tolerated", f"{text}（共{count}处）", sheet=sheet,
+                             row=first_seen[(sheet, column, text)], column=column))
 
 
 def _invalid_message(column: Column) -> str:

@@ -10,13 +10,13 @@ import streamlit as st
 from charts import fmt, report
 from ui import data, frame, present_parts as parts
 
+frame.ensure_routed()
 st.markdown(parts.CSS, unsafe_allow_html=True)
 as_of = data.as_of()
 evaluation, deck = parts.deck(as_of)
 index = parts.slide_index(len(deck))
 slide = deck[index]
 
-frame.ensure_routed()
 st.title(slide.title)
 frame.banner()
 parts.draw(slide, as_of, index)
@@ -30,8 +30,7 @@ with prev:
 with counter:
     st.markdown(f"<div class='kx-counter'>{index + 1} / {len(deck)}</div>", unsafe_allow_html=True)
 with after:
-    st.button("下一页", key="present_next",
-              shortcut="Right", width="stretch", disabled=index == len(deck) - 1,
+    st.button("下一页", key="present_next", shortcut="Right", width="stretch", disabled=index == len(deck) - 1,
               on_click=parts.move, args=(1, len(deck)))
 with download:
     if evaluation.has_plan:
