@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from etl.spec import DEFAULT_THRESHOLDS, SURVEY, Column
+from etl.spec import DEFAULT_THRESHOLDS, Column
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import numpy as np
 from etl.cells import display
 from etl.plan_context import PlanContext
 from etl.receipt import error, note, warning
-from etl.spec import ACTIVITY, DIMENSION_LABELS, PLAN, SCORE_DIMENSIONS, SURVEY
+from etl.spec import ACTIVITY, DIMENSION_LABELS, SCORE_DIMENSIONS, SURVEY
 
 MIN_GROUP_SAMPLE = 30
 SCORE_TOLERANCE = 0.5

@@ -1,8 +1,6 @@
 """Plan indicators: milestones as they stood on the as-of date, phase elapsed, targets and progress status."""
 from __future__ import annotations
 
-import datetime as dt
-
 import duckdb
 import numpy as np
 import pandas as pd

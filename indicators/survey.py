@@ -5,7 +5,6 @@ PSU (R: svydesign(ids=~1, strata=~cell, weights=~w)), domains estimated with the
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import duckdb

@@ -33,6 +33,30 @@ def demo_db(demo_db_master, tmp_path) -> Path:
     return target
 
 
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory) -> Path:
+    """A warehouse holding only the plan fixture (tests/fixtures/plan.xlsx), shared by a module's tests."""
+    from tests.make_fixtures import database_with_plan
+    return database_with_plan(tmp_path_factory.mktemp("planned"))
+
+
+@pytest.fixture
+def db_file(planned, tmp_path) -> Path:
+    """A database of this test's own, holding the plan fixture (tests/fixtures/plan.xlsx)."""
+    from tests.make_fixtures import copy_database
+    return copy_database(planned, tmp_path / "db")
+
+
+@pytest.fixture
+def empty_db(tmp_path) -> Path:
+    """A warehouse file with the schema and nothing in it."""
+    from etl import db
+    path = tmp_path / "empty.duckdb"
+    with db.connect(path):
+        pass
+    return path
+
+
 @pytest.fixture
 def app_env(monkeypatch):
     """Point the app at a given warehouse: app_env(path) sets KEXUE_DB (and no users file)."""

@@ -69,11 +69,8 @@ def test_activities_follow_the_as_of_date_within_a_year(demo_db, app_env):
     assert fmt.money(spend["spend_yuan"]) in text and fmt.money(spend["budget_yuan"]) in text
 
 
-def test_activities_on_an_empty_database_say_what_to_upload(tmp_path, app_env):
-    path = tmp_path / "empty.duckdb"
-    with db.connect(path):
-        pass
-    app_env(path)
+def test_activities_on_an_empty_database_say_what_to_upload(empty_db, app_env):
+    app_env(empty_db)
     at = run_app(page=PAGE)
     assert any("请先在“数据上报”页上传工作计划" in i.value for i in at.info)
 

@@ -62,11 +62,8 @@ def test_literacy_obeys_the_as_of_date(demo_db, app_env):
     assert any("还没有科学素质调查数据" in i.value for i in at.info)
 
 
-def test_literacy_on_an_empty_database_says_what_to_upload(tmp_path, app_env):
-    path = tmp_path / "empty.duckdb"
-    with db.connect(path):
-        pass
-    app_env(path)
+def test_literacy_on_an_empty_database_says_what_to_upload(empty_db, app_env):
+    app_env(empty_db)
     at = run_app("pages/literacy.py")
     assert any("请先在“数据上报”页上传工作计划" in i.value for i in at.info)
 

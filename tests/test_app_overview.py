@@ -32,10 +32,7 @@ def test_overview_obeys_the_as_of_date(demo_db, app_env):
     assert "数据截至2023年第4季度" in text
 
 
-def test_overview_on_an_empty_database_says_what_to_upload(tmp_path, app_env):
-    path = tmp_path / "empty.duckdb"
-    with db.connect(path):
-        pass
-    app_env(path)
+def test_overview_on_an_empty_database_says_what_to_upload(empty_db, app_env):
+    app_env(empty_db)
     at = run_app()
     assert any("请先在“数据上报”页上传工作计划" in i.value for i in at.info)

@@ -96,11 +96,8 @@ def test_the_as_of_date_changes_slide_2(demo_db, app_env):
     assert fmt.share(now["value"]) not in text
 
 
-def test_an_empty_database_shows_a_slide_that_says_what_to_upload(tmp_path, app_env):
-    path = tmp_path / "empty.duckdb"
-    with db.connect(path):
-        pass
-    app_env(path)
+def test_an_empty_database_shows_a_slide_that_says_what_to_upload(empty_db, app_env):
+    app_env(empty_db)
     at = run_app(page=PAGE)
     text = page_text(at)
     assert "请先在“数据上报”页上传工作计划工作簿" in text and "1 / 1" in text

@@ -98,10 +98,7 @@ def test_a_reporter_sees_their_warnings_without_accept_buttons(quality_db, monke
     assert not [b for b in at.button if b.key.startswith("accept_go_")]
 
 
-def test_an_empty_database_says_what_to_upload(tmp_path, app_env):
-    path = tmp_path / "empty.duckdb"
-    with db.connect(path):
-        pass
-    app_env(path)
+def test_an_empty_database_says_what_to_upload(empty_db, app_env):
+    app_env(empty_db)
     at = run_app(PAGE)
     assert any("请先在“数据上报”页上传工作计划" in i.value for i in at.info)

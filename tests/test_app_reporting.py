@@ -72,11 +72,8 @@ def test_reporting_follows_the_as_of_date(demo_db, app_env):
     assert f"{who['部门']}：联络员{who['liaison']}，电话{who['phone']}" in bulletin
 
 
-def test_reporting_on_an_empty_database_says_what_to_upload(tmp_path, app_env):
-    path = tmp_path / "empty.duckdb"
-    with db.connect(path):
-        pass
-    app_env(path)
+def test_reporting_on_an_empty_database_says_what_to_upload(empty_db, app_env):
+    app_env(empty_db)
     at = run_app(page=PAGE)
     assert any("请先在“数据上报”页上传工作计划" in i.value for i in at.info)
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from etl import db
 from etl.spec import SURVEY
 from etl.store import load_return
-from tests.make_fixtures import TODAY, copy_database, database_with_plan, fixture_bytes
+from tests.make_fixtures import TODAY, fixture_bytes
 from tests.workbooks import activity, activity_book
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,17 +35,6 @@ def write(folder: Path, name: str, data: bytes) -> Path:
     path = folder / name
     path.write_bytes(data)
     return path
-
-
-@pytest.fixture(scope="module")
-def planned(tmp_path_factory):
-    return database_with_plan(tmp_path_factory.mktemp("planned"))
-
-
-@pytest.fixture
-def db_file(planned, tmp_path):
-    """A database of this test's own, holding the plan fixture (tests/fixtures/plan.xlsx)."""
-    return copy_database(planned, tmp_path / "db")
 
 
 def test_load_stores_the_plan_first_and_exits_zero(tmp_path):

@@ -10,22 +10,11 @@ import pytest
 from etl import db
 from etl.receipt import Problem, Receipt
 from etl.store import load_return
-from tests.make_fixtures import TODAY, copy_database, database_with_plan, table_snapshot
+from tests.make_fixtures import TODAY, table_snapshot
 from tests.workbooks import ACTIVITY_HEADER, SURVEY_HEADER, activity, activity_book, info, respondent, survey_book, xlsx
 
 D = dt.date
 PLAN_DEPARTMENTS = "中小学、农业站、科协、财政所、劳动保障所、党政办"
-
-
-@pytest.fixture(scope="module")
-def planned(tmp_path_factory):
-    return database_with_plan(tmp_path_factory.mktemp("planned"))
-
-
-@pytest.fixture
-def db_file(planned, tmp_path):
-    """A database of this test's own, holding the plan fixture (tests/fixtures/plan.xlsx)."""
-    return copy_database(planned, tmp_path / "db")
 
 
 def person(i: int, **cells) -> list:

@@ -12,7 +12,7 @@ import pytest
 import etl.store
 from etl import db
 from etl.store import history, load_return, restore
-from tests.make_fixtures import (PLAN, TODAY, copy_database, database_with_plan, fixture_bytes, table_snapshot,
+from tests.make_fixtures import (PLAN, TODAY, fixture_bytes, table_snapshot,
                                  workbook_bytes)
 from tests.workbooks import activity, activity_book, respondent, survey_book
 
@@ -23,17 +23,6 @@ SURVEY_V1 = fixture_bytes("survey")  # 中小学 2025: Q0001 … Q0006
 SURVEY_V2 = survey_book([respondent(i, surveyed_on=D(2025, 9, 1)) for i in (101, 102)], year=2025)
 PLAN_V2 = workbook_bytes({**PLAN, "村社区": [*PLAN["村社区"], ["西湖村", "农村"]]})
 KEY = "activity|科协|2025Q1"
-
-
-@pytest.fixture(scope="module")
-def planned(tmp_path_factory):
-    return database_with_plan(tmp_path_factory.mktemp("planned"))
-
-
-@pytest.fixture
-def db_file(planned, tmp_path):
-    """A database of this test's own, holding the plan fixture (tests/fixtures/plan.xlsx)."""
-    return copy_database(planned, tmp_path / "db")
 
 
 def load(data: bytes, db_file, name: str = "科协2025Q1.xlsx", **options):
