@@ -3,6 +3,8 @@ import datetime as dt
 
 import streamlit as st
 
+from etl.limits import max_upload_mb
+
 from ui import data, frame
 from ui import upload_parts as parts
 
@@ -24,6 +26,7 @@ parts.template_buttons(plan, user)
 st.subheader("上传报表")
 if not user.is_office:
     st.caption(f"您可以上传{user.department or '本部门'}的科学素质调查表和科普活动季报。")
+frame.chinese_file_uploader(max_upload_mb())
 files = st.file_uploader("选择一个或多个工作簿（.xlsx）；同时上传多个时，工作计划先入库", type=["xlsx", "xlsm"],
                          accept_multiple_files=True, key="upload_files")
 backfill = st.checkbox("补录（纸质或邮件已收到）", key="upload_backfill",

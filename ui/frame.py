@@ -101,3 +101,17 @@ def definition(code: str) -> None:
     ind = indicator(code)
     with st.expander(f"指标说明：{ind.label}", expanded=False):
         st.write(ind.definition)
+
+
+def chinese_file_uploader(max_mb: float) -> None:
+    """Streamlit draws the uploader's button and hint in English; cover them with Chinese (CSS only)."""
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span, [data-testid="stFileUploaderDropzoneInstructions"] small {{
+  font-size: 0 !important; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
+  content: "拖入文件，或点击左侧按钮选择 · 单个文件不超过{max_mb:g}MB · .xlsx / .xlsm"; font-size: 0.9rem; }}
+[data-testid="stFileUploaderDropzone"] button[data-testid^="stBaseButton"],
+[data-testid="stFileUploaderDropzone"] button[data-testid^="stBaseButton"] * {{ font-size: 0 !important; }}
+[data-testid="stFileUploaderDropzone"] button[data-testid^="stBaseButton"]::after {{
+  content: "选择文件"; font-size: 1rem; }}
+</style>""")
