@@ -19,17 +19,15 @@ def _last_two(df: pd.DataFrame) -> tuple[pd.Series | None, pd.Series | None]:
     return latest, previous
 
 
+# Changes and remainders are computed from the shown figures (fmt.shown_pct / shown_pp) so that a sentence
+# always agrees with the numbers printed beside it (12.9% → 13.8% reads "提高0.9个百分点", never 0.8).
 def shown_pct(share) -> float:
-    """The share in percent as the page shows it (one decimal, half up).
-
-    Changes and remainders are computed from the shown figures so that a sentence always agrees with the
-    numbers printed beside it (12.9% → 13.8% reads "提高0.9个百分点", never 0.8).
-    """
-    return float(fmt.round_half_up(100 * float(share), 1))
+    """The share in percent as the page shows it (one decimal, half up)."""
+    return float(fmt.shown_pct(share))
 
 
 def _shown_pp(value) -> float:
-    return float(fmt.round_half_up(float(value), 1))
+    return float(fmt.shown_pp(value))
 
 
 def _delta_pp(latest, previous) -> float | None:
@@ -102,3 +100,19 @@ def budget_sentence(spend: float | None, budget: float | None, year: str | None)
 
 def _missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def groups_sentence(rates: pd.DataFrame, ranks: pd.DataFrame) -> str:
+    """'2025年领导干部和公务员（49.6%）在成年重点人群中居首；农民最低（8.2%），较上年提高1.9个百分点。'"""
+    if ranks is None or ranks.empty or ranks["value"].isna().all():
+        return "样本足够的成年重点人群不到两个，暂不排名。"
+    year = ranks["period"].max()
+    ranked = ranks[(ranks["period"] == year) & ranks["value"].notna()].sort_values("value")
+    top, bottom = ranked.iloc[0], ranked.iloc[-1]
+    text = f"{fmt.year(year)}“{top['重点人群']}”（{fmt.share(top['rate'])}）在成年重点人群中居首"
+    if len(ranked) > 1:
+        text += f"；“{bottom['重点人群']}”最低（{fmt.share(bottom['rate'])}）"
+        before = rates[(rates["重点人群"] == bottom["重点人群"]) & (rates["period"] < year)].sort_values("period")
+        if len(before) and before.iloc[-1]["n"] >= MIN_N:
+            text += "，较上年" + fmt.pp_change(shown_pct(bottom["rate"]) - shown_pct(before.iloc[-1]["value"]), "")
+    return text + "。"

@@ -88,6 +88,21 @@ def is_blank(value: Any) -> bool:
         isinstance(value, float) and math.isnan(value))
 
 
+def raw_text(value: Any) -> str:
+    """A cell as text for the raw layer, as Excel shows it: 2 not 2.0, dates as 2025-03-15, blanks empty."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
 def display(value: Any) -> str:
     """A cell value as the user typed it, for the receipt (long text cut, control characters shown)."""
     if value is None:

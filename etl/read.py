@@ -22,7 +22,7 @@ from typing import Any
 
 import python_calamine
 
-from etl.cells import unit_conflict, is_blank, match_header, normalize_header, parse_text
+from etl.cells import raw_text, unit_conflict, is_blank, match_header, normalize_header, parse_text
 from etl.limits import scan_sheet, sheet_parts
 from etl.receipt import Problem, error, note, warning
 from etl.spec import INFO_SHEET, Column, Sheet, WorkbookKind
@@ -62,8 +62,7 @@ class SheetTable:
         if self._headers is None:
             headers = {**{i: c.name for i, c in self.columns.items()}, **self.extra}
             self._headers = [(i, headers[i]) for i in sorted(headers)]
-        return {header: ("" if is_blank(cells[i]) else str(cells[i]))
-                for i, header in self._headers if i < len(cells)}
+        return {header: raw_text(cells[i]) for i, header in self._headers if i < len(cells)}
 
 
 @dataclass

@@ -37,7 +37,7 @@ frame.definition("participants")
 
 st.subheader(f"{fmt.year(year)}活动分布")
 st.caption("柱高为参与人次，悬停可见活动次数。")
-tasks = parts.task_names()
+tasks = data.query("task_names")
 for tab, by in zip(st.tabs(["按活动类型", "按对应任务", "按村(社区)", "按部门"], key="activities_by_tabs"),
                    ["活动类型", "对应任务", "村(社区)", "部门"]):
     with tab:

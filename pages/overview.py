@@ -62,6 +62,7 @@ with left:
         with st.container(border=True, key="card_groups"):
             st.markdown(f"**重点人群具备科学素质比例（{fmt.year(year)}）**")
             st.markdown("\n".join(lines))
+            st.markdown(sentences.groups_sentence(groups, data.frame("group_rank")))
 with middle:
     if reporting.empty:
         cards.card("本季度报送率", "—", "暂无应报报表。")

@@ -5,23 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from charts import fmt, sentences
-from etl import db
 from indicators import activities_views as views
 from ui import cards, data
 
 YEAR_KEY = "activities_year"
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _task_names(path: str, data_version: int) -> pd.DataFrame:
-    with db.connect(path) as con:
-        return views.task_names(con)
-
-
-def task_names() -> pd.DataFrame:
-    """The current plan's tasks (对应任务, task_name), cached by data version like ui/data.py."""
-    # ui/data.py's QUERIES has no task list yet; this mirrors its caching until one is added there.
-    return _task_names(data.db_file(), data.version()).copy()
 
 
 def year_picker(years: list[str]) -> str:

@@ -11,8 +11,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from etl import db
-from indicators import plan, reporting, status, survey, tasks_views
+from etl import db, store
+from indicators import activities_views, plan, reporting, status, survey, tasks_views
 from indicators.registry import indicator
 
 # Non-indicator queries the pages may ask for, by name: (function, takes_as_of).
@@ -28,7 +28,8 @@ QUERIES = {
     "departments": (status.departments, False),
     "open_problems": (status.open_problems, False),
     "accepted_problems": (lambda con: status.open_problems(con, include_accepted=True), False),
-    "current_plan": (lambda con: __import__("etl.store", fromlist=["current_plan"]).current_plan(con), False),
+    "current_plan": (store.current_plan, False),
+    "task_names": (activities_views.task_names, False),
 }
 
 
