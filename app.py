@@ -24,7 +24,6 @@ def bootstrap(db_file: str) -> int:
     return sum(r.status == "stored" for r in receipts)
 
 
-bootstrap(data.db_file())
 user = auth.sign_in()
 if user is None:
     st.stop()
@@ -49,6 +48,7 @@ PAGES = {
 
 st.session_state["user"] = user
 page = st.navigation(auth.visible_pages(user, PAGES))
+bootstrap(data.db_file())
 frame.sidebar_as_of()
 auth.sidebar_user(user)
 with frame.routed():

@@ -84,6 +84,7 @@ REPORTING = {
     "late": Status("逾期", AMBER),
     "missing": Status("未报", RED),
     "empty": Status("空报", GREY),
+    "pending": Status("未到期", SKY),
 }
 EMPTY_RETURN_PATTERN = "/"  # plotly marker.pattern.shape for 空报
 
@@ -99,7 +100,7 @@ MILESTONE_SYMBOL = {"已完成": "circle", "进行中": "circle-open", "未开�
 
 # Signs every CJK font has (GB 2312), so none falls back to a missing glyph.
 _ICON = {"已达标": "√", "进度达标": "↑", "需加快": "→", "进展有限": "↘", "倒退": "↓", "数据不足": "？",
-         "按时": "√", "逾期": "！", "未报": "×", "空报": "○", "已完成": "√", "进行中": "…", "未开始": "○"}
+         "按时": "√", "逾期": "！", "未报": "×", "空报": "○", "未到期": "…", "已完成": "√", "进行中": "…", "未开始": "○"}
 
 # Literacy tiers (INDICATORS.md), from the top down: one blue ramp, lightest for the lowest tier.
 TIERS = ("高阶", "具备", "基本具备", "较低")

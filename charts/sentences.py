@@ -46,7 +46,7 @@ def rate_sentence(df: pd.DataFrame, subject: str, target: pd.Series | None = Non
         return text + f"，{fmt.small_sample(latest['n'])}，仅供参考。"
     delta = _delta_pp(latest, previous)
     if delta is not None:
-        text += "，较上年" + fmt.pp_change(delta, "")
+        text += f"，较{_before(latest, previous)}" + fmt.pp_change(delta, "")
     if target is not None and not _missing(target.get("target_value")):
         remaining = shown_pct(target["target_value"]) - shown_pct(latest["value"])
         goal = f"{fmt.year(target['period'])}目标{fmt.share(target['target_value'])}"
@@ -64,16 +64,19 @@ def gap_sentence(gap: pd.DataFrame) -> str:
     text = f"{fmt.year(latest['period'])}{lead}{fmt.pp(abs(value))}"
     delta = None if previous is None else _shown_pp(value) - _shown_pp(previous["value"])
     if delta is not None:
-        text += "，" + fmt.gap_change(delta)
+        text += f"，城乡差距较{_before(latest, previous)}" + fmt.gap_change(delta, "")
     if not _missing(latest.get("ci_low")) and latest["ci_low"] <= 0 <= latest["ci_high"]:
         text += "（差距在统计上不显著）"
     return text + "。"
 
 
-def phase_sentence(phase: str | None, completion: float | None, elapsed: float | None) -> str:
+def phase_sentence(phase: str | None, completion: float | None, elapsed: float | None, ended: bool = False) -> str:
     """'全面推进阶段已过62.0%的时间，里程碑完成55.6%，进度略慢于时间。'"""
     if phase is None:
         return "工作计划中没有阶段安排。"
+    if ended:
+        done = f"，{phase}的里程碑完成{fmt.share(completion)}" if completion is not None else ""
+        return f"规划期各阶段均已结束（最后为{phase}）{done}。"
     if completion is None or elapsed is None:
         return f"当前处于{phase}。"
     verdict = "进度与时间同步" if abs(completion - elapsed) < 0.05 else (
@@ -96,6 +99,12 @@ def budget_sentence(spend: float | None, budget: float | None, year: str | None)
     if _missing(budget) or not budget:
         return f"{fmt.year(year)}已支出{fmt.money(spend)}，未编列预算。"
     return f"{fmt.year(year)}已支出{fmt.money(spend)}，占预算{fmt.money(budget)}的{fmt.share(spend / budget)}。"
+
+
+def _before(latest, previous) -> str:
+    """'上年' when the previous value is the year before, else '2022年'."""
+    gap = int(str(latest["period"])[:4]) - int(str(previous["period"])[:4])
+    return "上年" if gap == 1 else fmt.year(str(previous["period"])[:4])
 
 
 def _missing(x) -> bool:

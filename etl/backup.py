@@ -91,7 +91,8 @@ def restore_backup(folder: Path, db_file=None) -> str:
             start = con.execute(f"select coalesce(max({column}), 0) + 1 from {table}").fetchone()[0]
             con.execute(f"drop sequence {sequence}")
             con.execute(f"create sequence {sequence} start {start}")
-        version = int(con.execute("select value from meta where key = 'data_version'").fetchone()[0]) + 1
+        version = max(int(con.execute("select value from meta where key = 'data_version'").fetchone()[0]),
+                      db.data_version(db_file)) + 1  # never a number the live warehouse has used
         con.execute("update meta set value = ? where key = 'data_version'", [str(version)])
     Path(str(building) + ".lock").unlink(missing_ok=True)
     kept = ""

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Callable, Iterable
+
+from filelock import FileLock
 
 from etl import db
 from etl.receipt import Receipt
@@ -50,7 +53,24 @@ def has_returns(db_file=None) -> bool:
 
 
 def load_sample(db_file=None, folder: Path = SAMPLE_DIR, progress=None) -> list[Receipt]:
-    """Load the bundled demo workbooks into an empty database (received dates taken from 填报日期)."""
+    """Load the bundled demo workbooks into a new database (received dates taken from 填报日期).
+
+    The database is built beside the target and moved into place only when every file is in, so a first start
+    that is interrupted leaves no half-loaded warehouse behind (the next start builds it again).
+    """
+    target = db.db_path(db_file)
+    building = target.with_name(target.name + ".building")
+    for leftover in (building, Path(str(building) + ".wal"), Path(str(building) + ".version")):
+        leftover.unlink(missing_ok=True)
     files = sorted(folder.glob("*.xlsx"))
-    return load_many(((p.name, p.read_bytes()) for p in files), db_file, user=DEMO_USER,
-                     received_from_info=True, progress=progress)
+    receipts = load_many(((p.name, p.read_bytes()) for p in files), building, user=DEMO_USER,
+                         received_from_info=True, progress=progress)
+    with db.connect(building) as con:
+        version = int(con.execute("select value from meta where key = 'data_version'").fetchone()[0])
+    with FileLock(str(target) + ".lock", timeout=db.LOCK_TIMEOUT_S):
+        if not target.exists():
+            os.replace(building, target)
+            db.write_version_file(target, version)
+    for leftover in (building, Path(str(building) + ".lock"), Path(str(building) + ".version")):
+        leftover.unlink(missing_ok=True)
+    return receipts

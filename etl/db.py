@@ -8,6 +8,7 @@ figures are still current without opening the database.
 from __future__ import annotations
 
 import os
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -66,10 +67,11 @@ def bump_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def write_version_file(path: str | os.PathLike | None, version: int) -> None:
-    """Publish the data version after a commit (atomic rename)."""
+    """Publish the data version after a commit (atomic rename; callers hold the lock)."""
     target = Path(str(db_path(path)) + ".version")
-    tmp = target.with_suffix(".version.tmp")
-    tmp.write_text(str(version), encoding="utf-8")
+    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(str(version))
     os.replace(tmp, target)
 
 

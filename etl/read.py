@@ -30,6 +30,7 @@ from etl.spec import INFO_SHEET, Column, Sheet, WorkbookKind
 HEADER_SCAN_ROWS = 10
 FOOTER_WORDS = ("填表人", "填报人", "审核人", "负责人", "制表人", "制表", "单位盖章", "盖章", "签字", "填表日期")
 TOTAL_WORDS = ("合计", "总计", "小计")
+FOOTER_MAX_CELLS = 4
 
 
 class UnreadableWorkbook(Exception):
@@ -270,10 +271,12 @@ def read_table(book, name: str, sheet: Sheet) -> tuple[SheetTable | None, list[P
         if not texts:
             skipped["blank"] += 1
             continue
-        if any(t.replace(" ", "") in TOTAL_WORDS for t in texts[:2]):
+        if any(t.replace(" ", "").rstrip(":：") in TOTAL_WORDS for t in texts[:2]):
             problems.append(note("total_row", "合计行已跳过（不作为数据）", sheet=name, row=row_no, value=texts[0]))
             continue
-        if any(t.startswith(FOOTER_WORDS) for t in texts[:3]):
+        # A signature line holds a few cells (填表人：张三  审核人：李四  日期); a data row is fuller, even when an
+        # activity is called 负责人培训班.
+        if len(texts) <= FOOTER_MAX_CELLS and any(t.startswith(FOOTER_WORDS) for t in texts[:3]):
             problems.append(note("footer_row", "签字盖章行已跳过", sheet=name, row=row_no, value=texts[0]))
             continue
         rows.append((row_no, list(cells)))

@@ -13,7 +13,7 @@ import numpy as np
 from etl.cells import display
 from etl.plan_context import PlanContext
 from etl.receipt import error, note, warning
-from etl.spec import ACTIVITY, DIMENSION_LABELS, SCORE_DIMENSIONS, SURVEY
+from etl.spec import ACTIVITY, DIMENSION_LABELS, SCORE_DIMENSIONS, SHARE_CODES, SURVEY
 
 MIN_GROUP_SAMPLE = 30
 SCORE_TOLERANCE = 0.5
@@ -117,7 +117,7 @@ def _score_row(r: dict, items: dict, col: dict, where: dict, problems: list) -> 
         return
     if r.get("score") is not None:
         return
-    if answers and items:
+    if answers and items and any(str(a).strip() for a in answers.values() if a is not None):
         sums = dict.fromkeys(SCORE_DIMENSIONS, 0.0)
         for code, answer in answers.items():
             item = items.get(code)
@@ -201,6 +201,16 @@ def _plan(result, plan: PlanContext, history: dict, today: dt.date) -> None:
         if r.get("base_year") and r.get("target_year") and r["target_year"] <= r["base_year"]:
             problems.append(error("target_year", "目标年度须晚于基线年度", sheet="指标目标", row=r["row_no"],
                                   column="目标年度", value=str(r["target_year"])))
+        if r.get("code") in SHARE_CODES:
+            for field, label in (("base_value", "基线值"), ("target_value", "目标值")):
+                v = r.get(field)
+                if v is not None and not 0 <= v <= 100:
+                    problems.append(error("share_range", "比例类指标须填百分数（0–100）", sheet="指标目标",
+                                          row=r["row_no"], column=label, value=display(v), expected="0–100，如15表示15%"))
+                elif v is not None and 0 < v <= 1:
+                    problems.append(warning("share_fraction", "比例类指标按百分数读取：此值将被理解为不到1%，"
+                                            "如本意是小数形式请改为百分数", sheet="指标目标", row=r["row_no"],
+                                            column=label, value=display(v)))
     if not records.get("population"):
         problems.append(warning("no_population", "工作计划没有“人口”数据：调查结果无法按人口加权，参与率无法计算",
                                 sheet="人口"))

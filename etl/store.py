@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -46,6 +47,8 @@ def load_return(data: bytes, file_name: str, db_file=None, user: str = SYSTEM_US
 
     `batch` (from `Batch.open`) reuses one connection and the plan for many files.
     """
+    if received_on is not None and (allowed_departments is not None or allowed_kinds is not None):
+        received_on = None  # only the office may back-fill a receipt date
     options = dict(user=user, replace=replace, received_on=received_on, received_from_info=received_from_info,
                    today=today or dt.date.today(), allowed_departments=allowed_departments,
                    allowed_kinds=allowed_kinds, dry_run=dry_run)
@@ -123,8 +126,9 @@ def archive_bytes(data: bytes, folder: Path, suffix: str = ".xlsx") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{sha256(data)}{suffix}"
     if not target.exists():
-        tmp = target.with_name(target.name + f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
+        handle, tmp = tempfile.mkstemp(dir=folder, prefix=target.name, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
         os.replace(tmp, target)
     return target
 
@@ -175,7 +179,9 @@ def _store(con, checked: CheckedReturn, receipt: Receipt, archived: Path, user: 
              info.get("reporter"), info.get("phone"), info.get("submitted_on"), checked.row_count,
              checked.kind.code != "plan" and checked.row_count == 0])
         for alias, records in checked.records.items():
-            _insert_rows(con, TABLE_OF[(checked.kind.code, alias)], return_id, records)
+            table = TABLE_OF.get((checked.kind.code, alias))
+            if table is not None:  # a survey's own 题库 is kept in the raw layer only
+                _insert_rows(con, table, return_id, records)
             raw = pd.DataFrame({"return_id": return_id, "sheet": alias,
                                 "row_no": [r for r, _ in checked.raw[alias]],
                                 "cells": [json.dumps(c, ensure_ascii=False, default=str)
@@ -269,7 +275,7 @@ def restore(return_id: int, db_file=None, user: str = SYSTEM_USER, allowed_depar
                 allowed_departments is not None and row[2] not in allowed_departments):
             raise PermissionError("您的账号不能恢复其他部门的报表或工作计划")
         version = _make_current(con, return_id, row[0], user, None)
-    db.write_version_file(db_file, version)
+        db.write_version_file(db_file, version)
     return f"已恢复：{row[2] or ''} {row[3]} 第{row[1]}版为当前版本"
 
 
@@ -312,4 +318,4 @@ def accept_problem(problem_id: int, note_text: str, db_file=None, user: str = SY
         except BaseException:
             con.execute("rollback")
             raise
-    db.write_version_file(db_file, version)
+        db.write_version_file(db_file, version)

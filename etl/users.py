@@ -39,6 +39,9 @@ def read_users(path: Path | None = None) -> dict | None:
             raise ValueError(f"用户“{name}”的角色应为 leader / office / department 之一")
         if role == "department" and not entry.get("department"):
             raise ValueError(f"部门填报员“{name}”须写明所属部门（department）")
+    if len(str((config.get("cookie") or {}).get("key") or "")) < 32:
+        raise ValueError("用户文件缺少足够长的cookie密钥（cookie.key，至少32个随机字符）。"
+                         "请用 python -m etl user add 添加用户，它会生成密钥。")
     return config
 
 

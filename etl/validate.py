@@ -14,9 +14,9 @@ from typing import Any
 from etl.cells import CellError, display, is_blank, parse_cell, parse_text
 from etl.plan_context import PlanContext
 from etl.read import (SheetTable, UnreadableWorkbook, find_sheet, open_workbook, read_info, read_report_type,
-                      read_workbook)
+                      read_table, read_workbook)
 from etl.receipt import Problem, error, note, warning
-from etl.spec import INFO_SHEET, KIND_BY_LABEL, KINDS, Column, WorkbookKind
+from etl.spec import INFO_SHEET, KIND_BY_LABEL, KINDS, SURVEY, Column, WorkbookKind
 from etl import rules
 
 
@@ -71,6 +71,21 @@ def detect_kind(data: bytes) -> WorkbookKind | None:
     return KIND_BY_LABEL.get(label.replace(" ", "")) if label else None
 
 
+def _item_columns(data: bytes, plan: PlanContext | None) -> tuple[Column, ...]:
+    """Item-answer columns (K01, M02 …) from the workbook's own 题库 and the plan's."""
+    codes = [str(i["item"]) for i in plan.items] if plan is not None else []
+    book = open_workbook(data)
+    sheet = SURVEY.sheet("items")
+    name = find_sheet(list(book.sheet_names), sheet)
+    if name is not None:
+        table, _ = read_table(book, name, sheet)
+        if table is not None:
+            item = sheet.column("item")
+            codes += [parse_text(table.cell(cells, item)).value for _, cells in table.rows
+                      if not is_blank(table.cell(cells, item))]
+    return tuple(Column(code, f"item:{code}", "text") for code in dict.fromkeys(codes))
+
+
 def _report_type(data: bytes) -> tuple[str | None, int | None, bool]:
     """(报表类型 as written, its row, whether the workbook has a 填报信息 sheet)."""
     book = open_workbook(data)
@@ -111,7 +126,7 @@ def check_return(data: bytes, plan: PlanContext | None, history=None,
     if kind.code != "plan" and plan is None:
         return CheckedReturn(kind, problems=[error(
             "no_plan", "尚未导入工作计划，无法核对部门、村(社区)、人群和任务", expected="先上传工作计划工作簿")])
-    item_columns = plan.item_columns() if plan is not None and kind.code == "survey" else ()
+    item_columns = _item_columns(data, plan) if kind.code == "survey" else ()
     book = read_workbook(data, kind, item_columns)
     result = CheckedReturn(kind, problems=list(book.problems))
     if kind.code == "plan":

@@ -29,7 +29,7 @@ def export_rows(con, as_of) -> list[dict]:
                         and c in _breakdown_columns(frame, by)]
                 for record in frame.to_dict("records"):
                     row = {"code": ind.code, "period": str(record["period"]),
-                           "by": {k: _plain(record[k]) for k in keys}}
+                           "by": {k: str(_plain(record[k])) for k in keys}}
                     row.update({k: _plain(record.get(k)) for k in ROW_KEYS})
                     key = json.dumps([row["period"], row["by"]], ensure_ascii=False, sort_keys=True)
                     if key not in seen:

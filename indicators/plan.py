@@ -127,7 +127,9 @@ def target_gap(con, as_of) -> pd.DataFrame:
              "note": None if a["latest_value"] is not None else "暂无数据"} for a in _assessed(con, as_of)]
     columns = ["period", "指标代码", "人群", "value", "latest_year", "latest_value", "target_value",
                "required_yearly_change", "note"]
-    return finish(pd.DataFrame(rows, columns=columns), ["指标代码", "人群"], "indicator_unit")
+    frame = finish(pd.DataFrame(rows, columns=columns), ["指标代码", "人群"], "indicator_unit")
+    frame["unit"] = [_unit_of(code) for code in frame["指标代码"]]  # the target's own unit: share, pp, yuan …
+    return frame
 
 
 def progress_status(con, as_of) -> pd.DataFrame:
@@ -146,6 +148,11 @@ def progress_status(con, as_of) -> pd.DataFrame:
     if not rows:
         return finish(pd.DataFrame(columns=["period", "指标代码", "人群"]), ["指标代码", "人群"], "score")
     return finish(pd.DataFrame(rows), ["指标代码", "人群"], "score")
+
+
+def _unit_of(code: str) -> str:
+    from indicators.registry import BY_CODE  # the registry imports this module
+    return BY_CODE[code].unit
 
 
 def headline_target(progress: pd.DataFrame, code: str, population: str = "全体", year: int | None = None):

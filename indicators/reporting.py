@@ -9,24 +9,26 @@ from indicators.base import finish, to_date
 from indicators.sql import sql
 
 KIND_WORDS = {"activity": "科普活动", "survey": "科学素质调查"}
-STATES = ("按时", "逾期", "未报", "空报")
+STATES = ("按时", "逾期", "未报", "空报", "未到期")
 
 
 def reporting_grid(con: duckdb.DuckDBPyConnection, as_of) -> pd.DataFrame:
-    """Every return owed for periods ended by the as-of date and its state (按时 / 逾期 / 未报 / 空报).
+    """Every return owed for periods ended by the as-of date and its state on that date.
 
+    States: 按时 / 逾期 (received by the as-of date, by or after its deadline), 空报 (received with no rows),
+    未报 (not received, deadline passed), 未到期 (not received, deadline still ahead). Only uploads received by
+    the as-of date count, so a past date shows the returns as they stood then.
     Columns: 部门, 报表类型, period, year, quarter, due_on, first_received_on, state, is_received, is_on_time,
-    is_empty, liaison, phone.
+    is_empty, is_pending, liaison, phone.
     """
     frame = con.execute(sql("expected_returns"), {"as_of": to_date(as_of)}).fetchdf()
     frame["period"] = [f"{y}Q{q}" for y, q in zip(frame["year"], frame["quarter"])]
     frame["state"] = np.select([frame["is_received"] & frame["is_empty"], frame["is_received"] & frame["is_on_time"],
-                                frame["is_received"]], ["空报", "按时", "逾期"], "未报")
-    frame["is_on_time"] = frame["is_on_time"].fillna(False).astype(bool)
+                                frame["is_received"], frame["is_pending"]], ["空报", "按时", "逾期", "未到期"], "未报")
     frame["报表类型"] = frame["kind"].map(KIND_WORDS)
     return frame.rename(columns={"department": "部门"})[
         ["部门", "报表类型", "period", "year", "quarter", "due_on", "first_received_on", "state", "is_received",
-         "is_on_time", "is_empty", "liaison", "phone"]]
+         "is_on_time", "is_empty", "is_pending", "liaison", "phone"]]
 
 
 def _rate(con, as_of, by: str | None, period: str, flag: str) -> pd.DataFrame:
@@ -39,14 +41,19 @@ def _rate(con, as_of, by: str | None, period: str, flag: str) -> pd.DataFrame:
     frame = grid.groupby(keys, as_index=False).agg(received=(flag, "sum"), n=(flag, "size"))
     frame["value"] = np.minimum(frame["received"] / frame["n"], 1.0)
     empties = grid[grid["is_empty"]].groupby(keys).size()
-    frame["note"] = [f"含空报{int(empties.get(tuple(k) if by else k[0], 0))}份"
-                     if empties.get(tuple(k) if by else k[0], 0) else None
-                     for k in frame[keys].itertuples(index=False)]
+    pending = grid[grid["is_pending"]].groupby(keys).size()
+    notes = []
+    for k in frame[keys].itertuples(index=False):
+        key = tuple(k) if by else k[0]
+        parts = [f"含空报{int(empties.get(key, 0))}份" if empties.get(key, 0) else "",
+                 f"{int(pending.get(key, 0))}份未到报送期限" if pending.get(key, 0) else ""]
+        notes.append("；".join(p for p in parts if p) or None)
+    frame["note"] = notes
     return finish(frame.drop(columns=["received"]), [by] if by else [], "share")
 
 
 def reporting_rate(con, as_of, by: str | None = None, period: str = "quarter") -> pd.DataFrame:
-    """Returns received ÷ returns expected (capped at 100%), per quarter, year or 'all' periods to date.
+    """Returns received by the as-of date ÷ returns expected (capped at 100%), per quarter, year or 'all'.
 
     `by` may be 部门 or 报表类型. Columns: period, [by], value, unit, n (expected), note (空报 count).
     """

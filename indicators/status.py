@@ -2,20 +2,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import duckdb
 import pandas as pd
 
-from indicators.base import period_end, to_date
+from indicators.base import to_date
 from indicators.reporting import reporting_grid
 
 
 def default_as_of(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> dt.date:
-    """The end of the latest period any current return covers (today when nothing is stored)."""
-    today = today or dt.date.today()
-    periods = [r[0] for r in con.execute("select distinct period from v_current_returns where kind <> 'plan'").fetchall()]
-    ends = [period_end(p) for p in periods]
-    return min(max(ends), today) if ends else today
+    """Today (or $KEXUE_TODAY): the figures as they stand now; periods not yet over are left out by the as-of
+    rule itself, and returns not yet due show as 未到期."""
+    if today is None and os.environ.get("KEXUE_TODAY"):
+        today = to_date(os.environ["KEXUE_TODAY"])
+    return today or dt.date.today()
 
 
 def data_status(con: duckdb.DuckDBPyConnection, as_of) -> dict:
@@ -26,17 +27,21 @@ def data_status(con: duckdb.DuckDBPyConnection, as_of) -> dict:
     warnings = con.execute("select count(*) from problems p join returns r using (return_id) "
                            "where r.is_current and p.severity = 'warning' and p.accepted_at is null").fetchone()[0]
     status = {"as_of": day, "has_plan": has_plan, "returns": int(returns), "open_warnings": int(warnings),
-              "quarter": None, "owing": 0, "reported": 0, "missing": []}
+              "quarter": None, "owing": 0, "reported": 0, "missing": [], "pending": 0}
     if not has_plan:
         return status
     grid = reporting_grid(con, day)
     if grid.empty:
         return status
-    last_period = max(grid["period"])
+    # The latest quarter with a return due by the as-of date (a quarter whose returns are all still
+    # pending says nothing yet about who has reported).
+    due = grid[~grid["is_pending"]]
+    last_period = max(due["period"]) if len(due) else max(grid["period"])
     quarter = grid[grid["period"] == last_period]
     by_department = quarter.groupby("部门")["is_received"].all()
+    late = quarter[quarter["state"] == "未报"].groupby("部门").size()
     status.update(quarter=last_period, owing=int(len(by_department)), reported=int(by_department.sum()),
-                  missing=sorted(by_department[~by_department].index))
+                  missing=sorted(late.index), pending=int(quarter["is_pending"].sum()))
     return status
 
 

@@ -46,9 +46,10 @@ with right:
     phase = data.query("current_phase")
     elapsed = phases.loc[phases["阶段"] == phase, "value"]
     done = completion.loc[completion["阶段"] == phase, "value"]
-    cards.card("当前阶段", phase or "—",
+    ended = phases["value"].min() >= 1 and data.as_of() > phases["end_on"].max()
+    cards.card("规划期已结束" if ended else "当前阶段", phase or "—",
                sentences.phase_sentence(phase, done.iloc[0] if len(done) else None,
-                                        elapsed.iloc[0] if len(elapsed) else None), key="card_phase")
+                                        elapsed.iloc[0] if len(elapsed) else None, ended=ended), key="card_phase")
 
 left, middle, right = st.columns(3)
 with left:
@@ -67,7 +68,8 @@ with middle:
     if reporting.empty:
         cards.card("本季度报送率", "—", "暂无应报报表。")
     else:
-        last = reporting.sort_values("period").iloc[-1]
+        shown = reporting[reporting["period"] == status["quarter"]]
+        last = (shown if len(shown) else reporting.sort_values("period")).iloc[-1]
         timely = on_time.set_index("period")["value"].get(last["period"])
         cards.card(f"报送率（{fmt.quarter(last['period'])}）", fmt.share(last["value"]),
                    sentences.reporting_sentence(last["value"], timely, status["missing"], last["period"]),

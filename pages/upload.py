@@ -29,8 +29,8 @@ if not user.is_office:
 frame.chinese_file_uploader(max_upload_mb())
 files = st.file_uploader("选择一个或多个工作簿（.xlsx）；同时上传多个时，工作计划先入库", type=["xlsx", "xlsm"],
                          accept_multiple_files=True, key="upload_files")
-backfill = st.checkbox("补录（纸质或邮件已收到）", key="upload_backfill",
-                       help="报表此前已通过纸质或邮件送达：按实际收到日期计算是否按时报送，并记为补录。")
+backfill = user.is_office and st.checkbox("补录（纸质或邮件已收到）", key="upload_backfill",
+                                         help="报表此前已通过纸质或邮件送达：按实际收到日期计算是否按时报送，并记为补录。")
 received_on = None
 if backfill:
     received_on = st.date_input("实际收到日期", value=dt.date.today(), max_value=dt.date.today(),

@@ -10,6 +10,7 @@ from etl import bulk
 
 ROOT = Path(__file__).resolve().parents[1]
 ORACLE = ROOT.parent / "shared" / "oracle"
+DEMO_TODAY = "2026-03-31"
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +63,8 @@ def app_env(monkeypatch):
     """Point the app at a given warehouse: app_env(path) sets KEXUE_DB (and no users file)."""
     def use(path: Path) -> Path:
         monkeypatch.setenv("KEXUE_DB", str(path))
+        # "Today" for the app's default as-of date: after every demo return had come in (the last in Feb 2026).
+        monkeypatch.setenv("KEXUE_TODAY", DEMO_TODAY)
         monkeypatch.setenv("KEXUE_USERS", str(Path(path).parent / "no-users.yaml"))
         return path
     return use

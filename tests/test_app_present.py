@@ -62,7 +62,7 @@ def test_every_slide_shows_the_indicators_values_for_the_as_of_date(midterm):
 
 def test_next_and_prev_move_through_the_deck_and_slide_2_shows_the_town_rate(demo_db, app_env):
     app_env(demo_db)
-    at = run_app(page=PAGE)
+    at = run_app(page=PAGE, as_of=dt.date(2025, 12, 31))
     with db.connect(demo_db) as con:
         rate = survey.literacy_rate(con, "2025-12-31").set_index("period").loc["2025"]
         progress = plan.progress_status(con, "2025-12-31")

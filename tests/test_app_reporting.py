@@ -23,12 +23,12 @@ def _table(at, column: str) -> pd.DataFrame:
 
 def test_reporting_shows_the_rate_gaps_scorecard_and_bulletin_that_indicators_compute(demo_db, app_env):
     app_env(demo_db)
-    at = run_app(page=PAGE)
+    at = run_app(page=PAGE, as_of=dt.date(2026, 3, 31))
     text = page_text(at)
     with db.connect(demo_db) as con:
-        grid = reporting.reporting_grid(con, "2025-12-31")
-        rate = reporting.reporting_rate(con, "2025-12-31").set_index("period").loc["2025Q4"]
-        on_time = reporting.reporting_rate_on_time(con, "2025-12-31").set_index("period").loc["2025Q4"]
+        grid = reporting.reporting_grid(con, "2026-03-31")
+        rate = reporting.reporting_rate(con, "2026-03-31").set_index("period").loc["2025Q4"]
+        on_time = reporting.reporting_rate_on_time(con, "2026-03-31").set_index("period").loc["2025Q4"]
     assert "报送率（2025年第4季度）" in text and fmt.share(rate["value"]) in text
     assert "按时报送率（2025年第4季度）" in text and fmt.share(on_time["value"]) in text
 
@@ -45,7 +45,7 @@ def test_reporting_shows_the_rate_gaps_scorecard_and_bulletin_that_indicators_co
     assert score["应报"].sum() == len(owed) and score["逾期"].sum() == (owed["state"] == "逾期").sum()
 
     bulletin = at.code[0].value
-    assert "（2025年第4季度，截至2025年12月31日）" in bulletin
+    assert "（2025年第4季度，截至2026年3月31日）" in bulletin
     assert f"往期仍未报送：{missing['部门']}（{fmt.quarter(missing['period'])}{missing['报表类型']}）" in bulletin
     assert f"{missing['部门']}：联络员{missing['liaison']}，电话{missing['phone']}" in bulletin
     assert f"报送率{fmt.share(rate['value'])}" in bulletin and f"按时报送率{fmt.share(on_time['value'])}" in bulletin
@@ -54,11 +54,12 @@ def test_reporting_shows_the_rate_gaps_scorecard_and_bulletin_that_indicators_co
 
 def test_reporting_follows_the_as_of_date(demo_db, app_env):
     app_env(demo_db)
-    at = run_app(page=PAGE, as_of=dt.date(2023, 9, 30))
+    # A month after the quarter: its returns were due on 10-15, so the one never sent shows as 未报.
+    at = run_app(page=PAGE, as_of=dt.date(2023, 10, 31))
     text = page_text(at)
     with db.connect(demo_db) as con:
-        grid = reporting.reporting_grid(con, "2023-09-30")
-        rate = reporting.reporting_rate(con, "2023-09-30").set_index("period").loc["2023Q3"]
+        grid = reporting.reporting_grid(con, "2023-10-31")
+        rate = reporting.reporting_rate(con, "2023-10-31").set_index("period").loc["2023Q3"]
     late = grid[(grid["period"] == "2023Q3") & (grid["state"] == "未报")]
     assert rate["value"] < 1 and len(late) == 1  # the demo's one return never sent
     assert "报送率（2023年第3季度）" in text and fmt.share(rate["value"]) in text

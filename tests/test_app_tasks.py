@@ -18,7 +18,7 @@ def _targets(at) -> pd.DataFrame:
 
 def test_tasks_shows_overdue_milestones_phases_tasks_and_targets_as_indicators_compute(demo_db, app_env):
     app_env(demo_db)
-    at = run_app("pages/tasks.py")
+    at = run_app("pages/tasks.py", as_of=dt.date(2025, 12, 31))
     day = "2025-12-31"
     with db.connect(demo_db) as con:
         overdue = plan.milestones_overdue(con, day).iloc[0]

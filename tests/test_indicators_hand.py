@@ -84,19 +84,30 @@ def test_on_theme_share_budget_execution_and_spend_per_resident(small_db):
 
 
 def test_reporting_rates_follow_dhis2_on_uploaded_files(small_db):
-    # As of 2021-06-30: 4 departments × 2 quarters of activity returns; surveys are owed in Q4 only.
-    rate = reporting.reporting_rate(small_db, "2021-06-30")
-    on_time = reporting.reporting_rate_on_time(small_db, "2021-06-30")
+    # As of 2021-07-31: 4 departments × 2 quarters of activity returns; surveys are owed in Q4 only.
+    rate = reporting.reporting_rate(small_db, "2021-07-31")
+    on_time = reporting.reporting_rate_on_time(small_db, "2021-07-31")
     assert value(rate, period="2021Q1") == 0.5 and value(on_time, period="2021Q1") == 0.5
-    assert value(rate, period="2021Q2") == 0.25 and value(on_time, period="2021Q2") == 0
+    assert value(rate, period="2021Q2") == 0.25 and value(on_time, period="2021Q2") == 0   # 科协 Q2 came 07-30
     assert rate.loc[rate["period"] == "2021Q2", "note"].iloc[0] == "含空报1份"
-    grid = reporting.reporting_grid(small_db, "2021-06-30").set_index(["部门", "period"])["state"]
+    grid = reporting.reporting_grid(small_db, "2021-07-31").set_index(["部门", "period"])["state"]
     assert grid[("科协", "2021Q1")] == "按时" and grid[("财政所", "2021Q1")] == "按时"
     assert grid[("科协", "2021Q2")] == "空报" and grid[("中小学", "2021Q1")] == "未报"
     # Q4 adds the surveys owed by 中小学 and 农业站: 4 + 2 expected, none received.
-    assert value(rate, period="2021Q1") == 0.5
     q4 = reporting.reporting_rate(small_db, "2021-12-31")
     assert q4.loc[q4["period"] == "2021Q4", "n"].iloc[0] == 6
+
+
+def test_reporting_as_it_stood_on_the_date(small_db):
+    # On 2021-04-12 only 科协's Q1 return had come (04-10); the others were not yet due (04-15, 财政所 04-20).
+    grid = reporting.reporting_grid(small_db, "2021-04-12").set_index(["部门", "period"])["state"]
+    assert grid[("科协", "2021Q1")] == "按时"
+    assert grid[("财政所", "2021Q1")] == "未到期" and grid[("中小学", "2021Q1")] == "未到期"
+    rate = reporting.reporting_rate(small_db, "2021-04-12")
+    assert value(rate, period="2021Q1") == 0.25 and rate["note"].iloc[0] == "3份未到报送期限"
+    # On 2021-07-16 科协's Q2 return (received 07-30) was 未报: its deadline 07-15 had passed.
+    assert reporting.reporting_grid(small_db, "2021-07-16").set_index(["部门", "period"])["state"][
+        ("科协", "2021Q2")] == "未报"
 
 
 def test_milestones_as_they_stood_on_the_date(small_db):

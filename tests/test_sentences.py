@@ -24,7 +24,7 @@ def test_rate_sentence_for_a_small_sample_says_so_and_nothing_more():
 def test_gap_sentence_says_narrowing_and_significance():
     gap = pd.DataFrame({"period": ["2024", "2025"], "value": [7.04, 6.76], "ci_low": [2.0, -0.5],
                         "ci_high": [12.0, 14.0]})
-    assert sentences.gap_sentence(gap) == "2025年城镇比农村高6.8个百分点，城乡差距缩小0.2个百分点（差距在统计上不显著）。"
+    assert sentences.gap_sentence(gap) == "2025年城镇比农村高6.8个百分点，城乡差距较上年缩小0.2个百分点（差距在统计上不显著）。"
 
 
 def test_groups_sentence_names_the_first_and_the_last_adult_group():

@@ -51,7 +51,7 @@ def _authenticator(config: dict) -> stauth.Authenticate:
     if "authenticator" not in st.session_state:
         cookie = config.get("cookie") or {}
         st.session_state["authenticator"] = stauth.Authenticate(
-            config["credentials"], cookie.get("name", "kexue_auth"), cookie.get("key", "kexue"),
+            config["credentials"], cookie.get("name", "kexue_auth"), cookie["key"],
             float(cookie.get("expiry_days", 1)), auto_hash=False)
     return st.session_state["authenticator"]
 

@@ -56,20 +56,30 @@ def _query(path: str, data_version: int, name: str, as_of: str | None):
         return function(con, as_of) if takes_as_of else function(con)
 
 
+def _busy(call, *args):
+    """Run a cached read; while a long load holds the warehouse, say so instead of a traceback."""
+    try:
+        return call(*args)
+    except db.DatabaseBusy:
+        st.warning("数据正在导入，请稍候片刻再刷新页面。", icon=":material/hourglass_top:")
+        st.stop()
+
+
 def frame(code: str, by: str | None = None, **variant) -> pd.DataFrame:
     """An indicator's DataFrame at the sidebar's as-of date (a copy: pages may change it)."""
-    return _indicator(db_file(), version(), code, as_of().isoformat(), by, tuple(sorted(variant.items()))).copy()
+    return _busy(_indicator, db_file(), version(), code, as_of().isoformat(), by,
+                 tuple(sorted(variant.items()))).copy()
 
 
 def query(name: str):
     """A named query of QUERIES at the sidebar's as-of date."""
-    result = _query(db_file(), version(), name, as_of().isoformat() if QUERIES[name][1] else None)
+    result = _busy(_query, db_file(), version(), name, as_of().isoformat() if QUERIES[name][1] else None)
     return result.copy() if isinstance(result, pd.DataFrame) else result
 
 
 def default_as_of() -> dt.date:
     """The end of the latest period with data (today when the warehouse is empty)."""
-    return _query(db_file(), version(), "default_as_of", None)
+    return _busy(_query, db_file(), version(), "default_as_of", None)
 
 
 def as_of() -> dt.date:

@@ -41,14 +41,13 @@ def ensure_routed() -> None:
 
 
 def sidebar_as_of() -> dt.date:
-    """The 截至 date picker every page obeys; defaults to the end of the latest period with data."""
+    """The 截至 date picker every page obeys; defaults to today."""
     default = data.default_as_of()
     with st.sidebar:
         st.date_input("截至日期（所有页面按此日期计算）", value=default, key="as_of", format="YYYY-MM-DD",
                       min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31))
-        if st.button("回到最新数据", key="as_of_reset", width="stretch"):
-            st.session_state.pop("as_of", None)
-            st.rerun()
+        st.button("回到今天", key="as_of_reset", width="stretch",
+                  on_click=lambda: st.session_state.update(as_of=data.default_as_of()))
     return data.as_of()
 
 
@@ -56,7 +55,8 @@ def banner_text(status: dict) -> str:
     """'数据截至2025年第4季度 · 9个部门中8个已报送 · 3条提醒待处理'."""
     parts = [f"数据截至{fmt.quarter(status['quarter'])}" if status.get("quarter") else fmt.as_of(status["as_of"])]
     if status.get("owing"):
-        parts.append(f"{status['owing']}个部门中{status['reported']}个已报送")
+        parts.append(f"{status['owing']}个部门中{status['reported']}个已报送"
+                     + (f"（{status['pending']}份未到报送期限）" if status.get("pending") else ""))
     parts.append(f"{status['open_warnings']}条提醒待处理" if status["open_warnings"] else "无待处理提醒")
     return " · ".join(parts)
 
@@ -110,8 +110,8 @@ def chinese_file_uploader(max_mb: float) -> None:
   font-size: 0 !important; }}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
   content: "拖入文件，或点击左侧按钮选择 · 单个文件不超过{max_mb:g}MB · .xlsx / .xlsm"; font-size: 0.9rem; }}
-[data-testid="stFileUploaderDropzone"] button[data-testid^="stBaseButton"],
-[data-testid="stFileUploaderDropzone"] button[data-testid^="stBaseButton"] * {{ font-size: 0 !important; }}
-[data-testid="stFileUploaderDropzone"] button[data-testid^="stBaseButton"]::after {{
+[data-testid="stFileUploaderDropzone"] > span > button[data-testid="stBaseButton-secondary"],
+[data-testid="stFileUploaderDropzone"] > span > button[data-testid="stBaseButton-secondary"] * {{ font-size: 0 !important; }}
+[data-testid="stFileUploaderDropzone"] > span > button[data-testid="stBaseButton-secondary"]::after {{
   content: "选择文件"; font-size: 1rem; }}
 </style>""")

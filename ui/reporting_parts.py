@@ -31,7 +31,7 @@ def grid_cells(grid: pd.DataFrame, kind: str) -> pd.DataFrame:
     """The grid of one return type as charts.figures.reporting_grid reads it: 部门, period, 状态, note."""
     rows = grid[grid["报表类型"] == kind]
     notes = [f"应报日期：{fmt.date(due)}<br>收到日期：{fmt.date(got) if not fmt.is_missing(got) else '未收到'}"
-             f"<br>联络员：{who or '—'} {phone or ''}"
+             f"<br>联络员：{'—' if fmt.is_missing(who) else who} {'' if fmt.is_missing(phone) else phone}"
              for due, got, who, phone in zip(rows["due_on"], rows["first_received_on"], rows["liaison"], rows["phone"])]
     return pd.DataFrame({"部门": rows["部门"], "period": rows["period"], "状态": rows["state"], "note": notes})
 

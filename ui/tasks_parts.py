@@ -129,7 +129,7 @@ def milestone_line(row: pd.Series, as_of) -> str:
     elif state == "逾期":
         when += f"，已逾期{(pd.Timestamp(as_of) - pd.Timestamp(row['due_on'])).days}天"
     return (f"- {word} {html.escape(str(row['编号']))} {html.escape(str(row['内容']))}"
-            f" · {html.escape(str(row['责任部门'] or ''))} · {when}")
+            f" · {html.escape('' if fmt.is_missing(row['责任部门']) else str(row['责任部门']))} · {when}")
 
 
 def milestones_for_page(milestones: pd.DataFrame) -> pd.DataFrame:
@@ -171,7 +171,7 @@ def task_card(task: pd.Series, rows: pd.DataFrame, as_of) -> None:
         done = int((rows["状态"] == "已完成").sum())
         late = int(rows["is_overdue"].sum())
         tally = f"里程碑完成{done}/{len(rows)}项" + (f"，<span style='color:{palette.OVERDUE}'>逾期{late}项</span>" if late else "")
-        st.markdown(f"**任务{task['task']}　{task['task_name']}** · {tally}", unsafe_allow_html=True)
+        st.markdown(f"**任务{task['task']}　{html.escape(str(task['task_name']))}** · {tally}", unsafe_allow_html=True)
         helpers = "、".join(task["responsible"])
         st.caption(f"牵头部门：{'、'.join(task['lead_departments']) or fmt.MISSING}"
                    + (f" · 责任单位：{helpers}" if helpers else ""))

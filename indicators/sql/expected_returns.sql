@@ -1,5 +1,6 @@
 -- One row per return a department owes (activity per quarter, survey per year) for periods of the plan
--- ended by $as_of, with what was received: first receipt over all versions, emptiness of the current one.
+-- ended by $as_of, with what had been received by $as_of: first receipt over all versions, emptiness of the
+-- current one. A return neither received nor yet due on $as_of is pending.
 with plan_span as (
     select min(start_on) as start_on, max(end_on) as end_on from v_plan_phases
 ),
@@ -34,7 +35,7 @@ received as (
         bool_or(is_current and is_empty) as is_empty,
         count(*) as versions
     from returns
-    where kind in ('activity', 'survey')
+    where kind in ('activity', 'survey') and received_on <= $as_of
     group by all
 ),
 
@@ -45,7 +46,9 @@ final as (
         r.first_received_on,
         coalesce(r.is_empty, false) as is_empty,
         r.first_received_on is not null as is_received,
-        r.first_received_on <= (o.period_end + o.deadline_days * interval 1 day)::date as is_on_time
+        coalesce(r.first_received_on <= (o.period_end + o.deadline_days * interval 1 day)::date, false) as is_on_time,
+        r.first_received_on is null
+            and $as_of < (o.period_end + o.deadline_days * interval 1 day)::date as is_pending
     from owed as o
     left join received as r using (kind, department, year, quarter)
     where o.period_end <= $as_of
