@@ -127,6 +127,15 @@ def pp_change(delta_pp, subject: str = "", up_word: str = "提高", down_word: s
     return f"{subject}{up_word if d > 0 else down_word}{abs(d)}个百分点"
 
 
+def change_vs(than: str, delta_pp, up_word: str = "提高", down_word: str = "降低") -> str:
+    """A change against something named: "较上年提高1.2个百分点", and "与上年持平" when it rounds to 0.0."""
+    if is_missing(delta_pp):
+        return MISSING
+    if round_half_up(delta_pp, 1) == 0:
+        return f"与{than}持平"
+    return f"较{than}" + pp_change(delta_pp, "", up_word, down_word)
+
+
 def gap_change(delta_pp, subject: str = "城乡差距") -> str:
     """A change of a gap: −0.8 → "城乡差距缩小0.8个百分点", +0.5 → "…扩大0.5个百分点", 0 → "…持平"."""
     return pp_change(delta_pp, subject, up_word="扩大", down_word="缩小")

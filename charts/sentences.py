@@ -46,7 +46,7 @@ def rate_sentence(df: pd.DataFrame, subject: str, target: pd.Series | None = Non
         return text + f"，{fmt.small_sample(latest['n'])}，仅供参考。"
     delta = _delta_pp(latest, previous)
     if delta is not None:
-        text += f"，较{_before(latest, previous)}" + fmt.pp_change(delta, "")
+        text += "，" + fmt.change_vs(_before(latest, previous), delta)
     if target is not None and not _missing(target.get("target_value")):
         remaining = shown_pct(target["target_value"]) - shown_pct(latest["value"])
         goal = f"{fmt.year(target['period'])}目标{fmt.share(target['target_value'])}"
@@ -64,7 +64,7 @@ def gap_sentence(gap: pd.DataFrame) -> str:
     text = f"{fmt.year(latest['period'])}{lead}{fmt.pp(abs(value))}"
     delta = None if previous is None else _shown_pp(value) - _shown_pp(previous["value"])
     if delta is not None:
-        text += f"，城乡差距较{_before(latest, previous)}" + fmt.gap_change(delta, "")
+        text += "，城乡差距" + fmt.change_vs(_before(latest, previous), delta, "扩大", "缩小")
     if not _missing(latest.get("ci_low")) and latest["ci_low"] <= 0 <= latest["ci_high"]:
         text += "（差距在统计上不显著）"
     return text + "。"
@@ -123,5 +123,6 @@ def groups_sentence(rates: pd.DataFrame, ranks: pd.DataFrame) -> str:
         text += f"；“{bottom['重点人群']}”最低（{fmt.share(bottom['rate'])}）"
         before = rates[(rates["重点人群"] == bottom["重点人群"]) & (rates["period"] < year)].sort_values("period")
         if len(before) and before.iloc[-1]["n"] >= MIN_N:
-            text += "，较上年" + fmt.pp_change(shown_pct(bottom["rate"]) - shown_pct(before.iloc[-1]["value"]), "")
+            text += "，" + fmt.change_vs(_before(bottom, before.iloc[-1]),
+                                         shown_pct(bottom["rate"]) - shown_pct(before.iloc[-1]["value"]))
     return text + "。"

@@ -8,6 +8,8 @@ left out of the finding in the title (it is never ranked).
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping
 
 import pandas as pd
@@ -23,11 +25,21 @@ def _ranking_title(labels: list[str], values: list[float], prefix: str = "") -> 
     """ "城镇最高（17.3%），农村最低（9.2%）" over the rows that may be ranked."""
     if len(labels) < 2:
         return None
-    pairs = sorted(zip(values, labels), key=lambda t: t[0])
+    pairs = sorted(zip(values, [_named(label) for label in labels]), key=lambda t: t[0])
     (lo_v, lo_l), (hi_v, hi_l) = pairs[0], pairs[-1]
     if len(labels) == 2:
         return f"{prefix}{hi_l}（{fmt.share(hi_v)}）高于{lo_l}（{fmt.share(lo_v)}）"
     return f"{prefix}{hi_l}最高（{fmt.share(hi_v)}），{lo_l}最低（{fmt.share(lo_v)}）"
+
+
+def _named(label) -> str:
+    """An age band reads as ages in a sentence: 30–39 → 30–39岁, 70+ → 70岁及以上."""
+    text = str(label)
+    if re.fullmatch(r"\d+–\d+", text):
+        return text + "岁"
+    if re.fullmatch(r"\d+\+", text):
+        return text[:-1] + "岁及以上"
+    return text
 
 
 def _share_hover(head: str, row) -> str:
@@ -126,7 +138,7 @@ def _trend_title(rows: pd.DataFrame) -> str | None:
         rises += 1
     if rises >= 2:
         return f"连续{rises}{_step_word(periods[-1 - rises:])}提高，{now}"
-    return f"{now}，比{fmt.period(periods[-2])}{fmt.pp_change(shown[-1] - shown[-2])}"
+    return f"{now}，{fmt.change_vs(fmt.period(periods[-2]), shown[-1] - shown[-2])}"
 
 
 def rate_trend(df: pd.DataFrame, title: str | None = None, targets=None, as_of=None,
@@ -261,5 +273,5 @@ def tier_stack(df: pd.DataFrame, title: str | None = None, tier: str = "等级")
             title = f"{fmt.period(top.index[-1])}具备科学素质（含高阶）{fmt.share(top.iloc[-1])}"
             if len(top) >= 2:
                 change = fmt.shown_pct(top.iloc[-1]) - fmt.shown_pct(top.iloc[-2])
-                title += f"，比{fmt.period(top.index[-2])}{fmt.pp_change(change)}"
+                title += f"，{fmt.change_vs(fmt.period(top.index[-2]), change)}"
     return b.frame(fig, title)

@@ -133,7 +133,7 @@ class Receipt:
 
         head = pd.DataFrame({"项目": ["文件", "结果", "单位", "期间"],
                              "内容": [self.file_name, STATUS_WORDS.get(self.status, self.status),
-                                    self.department or "", self.period or ""]})
+                                    self.department or "", period_label(self.period)]})
         buffer = io.BytesIO()
         write_frames(buffer, {"回执": head, "问题清单": self.to_frame()})
         return buffer.getvalue()

@@ -144,7 +144,7 @@ def test_rate_trend_line_band_and_title():
 def test_rate_trend_title_after_a_fall_and_small_last_sample():
     df = trend()
     df.loc[3, "value"] = 0.1275
-    assert F.rate_trend(df).layout.title.text == "2025年为12.8%，比2024年降低0.3个百分点"
+    assert F.rate_trend(df).layout.title.text == "2025年为12.8%，较2024年降低0.3个百分点"
     df.loc[3, "n"] = 20  # the greyed point is not a finding
     fig = F.rate_trend(df)
     assert fig.layout.title.text == "连续2年提高，2024年为13.1%"
@@ -155,10 +155,10 @@ def test_rate_trend_title_after_a_fall_and_small_last_sample():
 def test_rate_trend_title_agrees_with_the_shown_figures():
     # 12.849% → 13.751% is a rise of 0.902 points, but the figures read 12.8% and 13.8%: say 1.0.
     df = pd.DataFrame({"period": ["2024", "2025"], "value": [0.12849, 0.13751], "n": [300, 300]})
-    assert F.rate_trend(df).layout.title.text == "2025年为13.8%，比2024年提高1.0个百分点"
+    assert F.rate_trend(df).layout.title.text == "2025年为13.8%，较2024年提高1.0个百分点"
     # Rises that do not show (12.91% → 12.94%) end a run.
     df = pd.DataFrame({"period": ["2022", "2023", "2024", "2025"], "value": [0.11, 0.1291, 0.1294, 0.14]})
-    assert F.rate_trend(df).layout.title.text == "2025年为14.0%，比2024年提高1.1个百分点"
+    assert F.rate_trend(df).layout.title.text == "2025年为14.0%，较2024年提高1.1个百分点"
 
 
 def test_rate_trend_title_for_surveys_that_are_not_yearly():
@@ -180,7 +180,7 @@ def test_rate_trend_quarters():
     df = pd.DataFrame({"period": ["2025Q1", "2025Q2"], "value": [0.1, 0.12], "n": [40, 50]})
     fig = F.rate_trend(df)
     assert list(fig.layout.xaxis.ticktext) == ["2025年第1季度", "2025年第2季度"]
-    assert fig.layout.title.text == "2025年第2季度为12.0%，比2025年第1季度提高2.0个百分点"
+    assert fig.layout.title.text == "2025年第2季度为12.0%，较2025年第1季度提高2.0个百分点"
 
 
 # ---- gap_trend ----------------------------------------------------------------------------------------
@@ -221,7 +221,7 @@ def test_tier_stack_order_colours_and_labels():
     assert [t.marker.color for t in fig.data] == [palette.TIER_COLOURS[t] for t in palette.TIERS]
     assert list(fig.data[1].text) == ["10.0%", "11.5%"]
     assert list(fig.data[1].x) == ["2024年", "2025年"]
-    assert fig.layout.title.text == "2025年具备科学素质（含高阶）15.5%，比2024年提高2.5个百分点"
+    assert fig.layout.title.text == "2025年具备科学素质（含高阶）15.5%，较2024年提高2.5个百分点"
     assert_reads_chinese(fig)
 
 
