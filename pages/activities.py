@@ -63,10 +63,11 @@ st.subheader("年度主题")
 st.plotly_chart(figures.rate_trend(theme.drop(columns=["n"])), theme=None, key="fig_theme")
 frame.definition("on_theme_share")
 
-st.subheader(f"{fmt.year(year)}经费：预算与支出")
+st.subheader("经费：预算与支出")
 by_task = views.with_task_labels(views.of_year(data.frame("budget_execution", by="对应任务"), year), tasks)
 by_department = views.of_year(data.frame("budget_execution", by="部门"), year)
-tab_task, tab_department, tab_years = st.tabs(["按对应任务", "按部门", "逐年"], key="budget_tabs")
+tab_task, tab_department, tab_years = st.tabs([f"{fmt.year(year)}·按对应任务", f"{fmt.year(year)}·按部门", "逐年"],
+                                               key="budget_tabs")
 with tab_task:
     st.plotly_chart(figures.budget_vs_spend(by_task[["对应任务", "budget_yuan", "spend_yuan"]]), theme=None,
                     key="fig_budget_task")
