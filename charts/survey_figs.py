@@ -98,7 +98,9 @@ def rate_bars(df: pd.DataFrame, by: str, title: str | None = None, orientation: 
     share_axis = dict(title_text=SHARE_AXIS, ticksuffix="%", range=[0, (reach or 1) * room])
     if horizontal:
         fig.update_xaxes(**share_axis)
-        fig.update_yaxes(autorange="reversed", title_text=by, showgrid=False)
+        # The categories name themselves and the title says what they are: an axis title here would sit on
+        # the longest category labels.
+        fig.update_yaxes(autorange="reversed", title_text=None, showgrid=False, automargin=True)
     else:
         fig.update_yaxes(**share_axis)
         fig.update_xaxes(title_text=by, showgrid=False)
