@@ -11,8 +11,9 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from etl.spec import DEFAULT_THRESHOLDS
+
 VALUE_COLUMNS = ["value", "unit", "n", "se", "df", "ci_low", "ci_high", "note"]
-DEFAULT_THRESHOLDS = {"高阶": 85.0, "具备": 70.0, "基本具备": 55.0}
 # Breakdown keys (Chinese column names of DATA.md) → the column of the survey view.
 SURVEY_BREAKDOWNS = {"城乡": "residence", "性别": "sex", "年龄段": "age_band", "文化程度": "education",
                      "重点人群": "group_name", "村(社区)": "village"}
@@ -33,11 +34,6 @@ def period_end(period: str) -> dt.date:
         year, quarter = (int(x) for x in period.split("Q"))
         return (pd.Timestamp(year=year, month=3 * quarter, day=1) + pd.offsets.MonthEnd(0)).date()
     return dt.date(int(period), 12, 31)
-
-
-def quarter_of(day: dt.date) -> str:
-    """'2025Q3' for a date in the third quarter of 2025."""
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
 def thresholds(con: duckdb.DuckDBPyConnection) -> dict[str, float]:

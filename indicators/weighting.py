@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-AGE_BANDS = ("0–17", "18–29", "30–39", "40–49", "50–59", "60–69", "70+")
+from etl.spec import AGE_BANDS  # the plan's 年龄段, as DATA.md names them
+
 _BAND_EDGES = np.array([18, 30, 40, 50, 60, 70])
 MIN_PER_CELL = 2
 

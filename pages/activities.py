@@ -7,11 +7,7 @@ from indicators import activities_views as views
 from ui import activities_parts as parts
 from ui import data, frame
 
-frame.ensure_routed()
-st.title("科普活动与经费")
-status = frame.banner()
-if not frame.require_data(status):
-    st.stop()
+status = frame.page("科普活动与经费")
 
 count_q = data.frame("activity_count", period="quarter")
 people_q = data.frame("participants", period="quarter")

@@ -5,11 +5,7 @@ import streamlit as st
 from ui import data, frame
 from ui import literacy_parts as parts
 
-frame.ensure_routed()
-st.title("科学素质")
-status = frame.banner()
-if not frame.require_data(status):
-    st.stop()
+status = frame.page("科学素质")
 
 rate = data.frame("literacy_rate")
 if rate.empty:

@@ -5,11 +5,7 @@ from charts import fmt, sentences
 from indicators.plan import headline_target
 from ui import cards, data, frame
 
-frame.ensure_routed()
-st.title("总览")
-status = frame.banner()
-if not frame.require_data(status):
-    st.stop()
+status = frame.page("总览")
 
 rate = data.frame("literacy_rate")
 progress = data.frame("progress_status")

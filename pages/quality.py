@@ -4,11 +4,7 @@ import streamlit as st
 from ui import data, frame
 from ui import quality_parts as parts
 
-frame.ensure_routed()
-st.title("数据质量")
-status = frame.banner()
-if not frame.require_data(status, need="plan"):
-    st.stop()
+status = frame.page("数据质量", need="plan")
 user = parts.current_user()
 parts.show_flash()
 open_problems = parts.visible(data.query("open_problems"), user)

@@ -7,11 +7,7 @@ from charts import figures, fmt, sentences
 from ui import cards, data, frame
 from ui import reporting_parts as parts
 
-frame.ensure_routed()
-st.title("报送情况")
-status = frame.banner()
-if not frame.require_data(status, need="plan"):
-    st.stop()
+status = frame.page("报送情况", need="plan")
 
 grid = data.query("reporting_grid")
 if grid.empty:

@@ -6,11 +6,7 @@ from charts import figures, fmt
 from ui import data, frame
 from ui import tasks_parts as parts
 
-frame.ensure_routed()
-st.title("任务与阶段")
-status = frame.banner()
-if not frame.require_data(status, need="plan"):
-    st.stop()
+status = frame.page("任务与阶段", need="plan")
 
 as_of = data.as_of()
 phases = data.query("phases")

@@ -95,6 +95,17 @@ def require_data(status: dict, need: str = "returns") -> bool:
     return True
 
 
+def page(title: str, need: str = "returns") -> dict:
+    """Open a data page: through the router, its title, the banner; stops with the upload hint when the
+    warehouse lacks what the page needs ("plan" or "returns"). Returns the banner's status."""
+    ensure_routed()
+    st.title(title)
+    status = banner()
+    if not require_data(status, need):
+        st.stop()
+    return status
+
+
 def definition(code: str) -> None:
     """The indicator's one-paragraph definition, folded under its chart."""
     from indicators.registry import indicator

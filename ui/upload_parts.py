@@ -37,14 +37,6 @@ def current_user() -> auth.User:
     return auth.current_user()
 
 
-def load_limits(user: auth.User) -> dict:
-    """What load_return may accept from this user: everything for the office, own survey/activity for a reporter."""
-    if user.is_office:
-        return {}
-    return {"allowed_departments": {user.department} if user.department else set(),
-            "allowed_kinds": {"survey", "activity"}}
-
-
 def process(items: Iterable[tuple[str, bytes]], db_file, user: auth.User, received_on: dt.date | None = None,
             progress: Callable[[int, int, str], None] | None = None) -> list[dict]:
     """Check and store (name, bytes) pairs, a plan first; one entry each: name, data, receipt, received_on."""
@@ -54,7 +46,7 @@ def process(items: Iterable[tuple[str, bytes]], db_file, user: auth.User, receiv
         if progress:
             progress(index, len(ordered), name)
         receipt = store.load_return(data, name, db_file, user=user.name, replace=False, received_on=received_on,
-                                    **load_limits(user))
+                                    **user.upload_limits())
         results.append({"name": name, "data": data, "receipt": receipt, "received_on": received_on})
     return results
 
@@ -62,7 +54,7 @@ def process(items: Iterable[tuple[str, bytes]], db_file, user: auth.User, receiv
 def confirm_replace(entry: dict, db_file, user: auth.User) -> Receipt:
     """Store the entry's file again, now replacing the current version (which stays and can be restored)."""
     entry["receipt"] = store.load_return(entry["data"], entry["name"], db_file, user=user.name, replace=True,
-                                         received_on=entry["received_on"], **load_limits(user))
+                                         received_on=entry["received_on"], **user.upload_limits())
     return entry["receipt"]
 
 
@@ -201,5 +193,5 @@ def restore_form(hist: pd.DataFrame, db_file, user: auth.User) -> None:
     if len(now):
         st.caption(f"恢复后，当前的第{now.iloc[0]['version']}版改为历史版本（仍保留）。")
     if st.button("恢复为当前版本", key="restore_go", icon=":material/restore:"):
-        st.session_state[FLASH] = store.restore(int(picked), db_file, user=user.name)
+        st.session_state[FLASH] = store.restore(int(picked), db_file, user=user.name, **user.upload_limits())
         st.rerun()
