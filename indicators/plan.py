@@ -70,7 +70,8 @@ def phase_elapsed(con, as_of) -> pd.DataFrame:
     frame["value"] = gone / days
     frame["n"] = days
     current = current_phase(con, day)
-    frame["note"] = np.where(frame["阶段"] == current, "当前阶段", None)
+    inside = np.array([s <= day <= e for s, e in zip(start, end)])  # after the plan's end no phase is current
+    frame["note"] = np.where((frame["阶段"] == current) & inside, "当前阶段", None)
     frame["period"] = str(day)
     return finish(frame, ["阶段"], "share")
 
