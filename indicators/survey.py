@@ -81,20 +81,35 @@ def _weighted_years(con: duckdb.DuckDBPyConnection, as_of) -> list[SurveyYear]:
     return years
 
 
-def _domains(sy: SurveyYear, by: str | None, base: np.ndarray, con) -> dict:
-    """Boolean masks per category of `by` (or the whole town), applying the 18–69 rule."""
+def _domains(sy: SurveyYear, by: str | None, base: np.ndarray, con):
+    """The domains of `by` (or the whole town), applying the 18–69 rule: a Categorical, or {label: mask}."""
     frame = sy.frame
     if by not in ALL_AGES_BREAKDOWNS:
         base = base & frame["age"].between(*ADULT_AGES).to_numpy()
     return {"全镇": base} if by is None else _category_masks(sy, by, base, con)
 
 
-def _category_masks(sy: SurveyYear, by: str, base: np.ndarray, con) -> dict:
-    """One mask per category of `by` within `base`, in the plan's order; empty categories left out."""
+def _category_masks(sy: SurveyYear, by: str, base: np.ndarray, con) -> pd.Categorical:
+    """Each row's category of `by` within `base` (else none), categories in the plan's order, empty ones left out."""
+    codes = _category_codes(sy, by, con)
+    return pd.Categorical.from_codes(np.where(base, codes.codes, -1), dtype=codes.dtype).remove_unused_categories()
+
+
+_CODES: dict = {}
+
+
+def _category_codes(sy: SurveyYear, by: str, con) -> pd.Categorical:
+    """The column of `by` as a Categorical in the plan's order, built once per weighted year."""
+    key = (id(sy.frame), by)
+    held = _CODES.get(key)
+    if held is not None and held[0] is sy.frame:
+        return held[1]
     column = sy.frame[SURVEY_BREAKDOWNS[by]]
-    values = column.to_numpy(dtype=object)
-    masks = {c: base & (values == c) for c in _categories(by, column, con)}
-    return {c: m for c, m in masks.items() if m.any()}
+    codes = pd.Categorical(column, categories=_categories(by, column, con))
+    if len(_CODES) > 256:
+        _CODES.clear()
+    _CODES[key] = (sy.frame, codes)
+    return codes
 
 
 def _categories(by: str, values: pd.Series, con) -> list:
@@ -103,8 +118,13 @@ def _categories(by: str, values: pd.Series, con) -> list:
         table = {"重点人群": "select group_name from v_plan_groups order by row_no",
                  "村(社区)": "select village from v_plan_villages order by row_no"}[by]
         order = [r[0] for r in con.execute(table).fetchall()]
-    present = set(values.dropna())
+    present = set(values.dropna().unique())
     return [c for c in order if c in present] + sorted(present - set(order))
+
+
+def _labels(domains) -> list:
+    """The domain labels of what _domains returned."""
+    return list(domains.categories) if isinstance(domains, pd.Categorical) else list(domains)
 
 
 def _estimate_table(sy: SurveyYear, y: np.ndarray, domains: dict, by: str | None) -> pd.DataFrame:
@@ -125,7 +145,7 @@ def literacy_rate(con: duckdb.DuckDBPyConnection, as_of, by: str | None = None) 
     for sy in survey_years(con, as_of):
         y = (sy.frame["score"].to_numpy(float) >= cut).astype(float)
         domains = _domains(sy, by, np.ones(len(y), bool), con)
-        if domains:
+        if _labels(domains):
             tables.append(_estimate_table(sy, y, domains, by))
     return _combine(tables, by, "share")
 
@@ -143,7 +163,7 @@ def literacy_tier_share(con: duckdb.DuckDBPyConnection, as_of, by: str | None = 
                          ["高阶", "具备", "基本具备"], "较低")
         domains = _domains(sy, by, np.ones(len(score), bool), con)
         for name in TIER_ORDER:
-            if domains:
+            if _labels(domains):
                 table = _estimate_table(sy, (tier == name).astype(float), domains, by)
                 table.insert(2 if by else 1, "等级", name)
                 tables.append(table)
@@ -160,7 +180,7 @@ def urban_rural_gap(con: duckdb.DuckDBPyConnection, as_of) -> pd.DataFrame:
     for sy in survey_years(con, as_of):
         y = (sy.frame["score"].to_numpy(float) >= cut).astype(float)
         domains = _domains(sy, "城乡", np.ones(len(y), bool), con)
-        if not {"城镇", "农村"} <= set(domains):
+        if not {"城镇", "农村"} <= set(_labels(domains)):
             continue
         est = domain_estimates(y, sy.weights, domains, strata=sy.strata, kind="share")
         gap = domain_gap(est, "城镇", "农村")
@@ -204,7 +224,7 @@ def minor_interest_rate(con: duckdb.DuckDBPyConnection, as_of, by: str | None = 
         y = np.where(np.isnan(interest), np.nan, (interest >= 4).astype(float))
         minors = (sy.frame["age"] < 18).to_numpy() & ~np.isnan(interest)
         domains = {"未成年人": minors} if by is None else _category_masks(sy, by, minors, con)
-        if domains:
+        if _labels(domains):
             tables.append(_estimate_table(sy, y, domains, by))
     return _combine(tables, by, "share")
 

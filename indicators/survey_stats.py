@@ -105,12 +105,20 @@ def _domain_members(domains, n: int) -> tuple[list, np.ndarray, np.ndarray]:
         return [ALL_ROWS], np.arange(n), np.zeros(n, np.int64)
     if isinstance(domains, Mapping):
         labels = list(domains)
-        masks = np.column_stack([np.asarray(domains[k], dtype=bool).ravel() for k in labels]) if labels \
-            else np.zeros((n, 0), bool)
-        if masks.shape[0] != n:
+        masks = [np.asarray(domains[k], dtype=bool).ravel() for k in labels]
+        if any(m.shape != (n,) for m in masks):
             raise ValueError("every domain mask must have one entry per row")
-        rows, cols = np.nonzero(masks)
-        return labels, rows, cols.astype(np.int64)
+        rows = [np.flatnonzero(m) for m in masks]
+        cols = [np.full(len(r), j, np.int64) for j, r in enumerate(rows)]
+        if not rows:
+            return labels, np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return labels, np.concatenate(rows), np.concatenate(cols)
+    if isinstance(domains, pd.Categorical):  # disjoint domains in the categories' own order
+        if len(domains) != n:
+            raise ValueError("domains must have one label per row")
+        codes = np.asarray(domains.codes, dtype=np.int64)
+        rows = np.flatnonzero(codes >= 0)
+        return list(domains.categories), rows, codes[rows]
     values = pd.Series(np.asarray(domains, dtype=object).ravel())
     if len(values) != n:
         raise ValueError("domains must have one label per row")
@@ -122,32 +130,40 @@ def _domain_members(domains, n: int) -> tuple[list, np.ndarray, np.ndarray]:
     return list(uniques), rows, codes[rows].astype(np.int64)
 
 
-def _psu_covariance(totals: np.ndarray, design: _Design, lonely_psu: str) -> np.ndarray:
-    """Between-PSU covariance of the domain totals: centred within stratum, FPC and n_h/(n_h-1) applied."""
+def _psu_covariance(totals: sparse.csr_matrix, design: _Design, lonely_psu: str) -> np.ndarray:
+    """Between-PSU covariance of the domain totals: centred within stratum, FPC and n_h/(n_h-1) applied.
+
+    Only per-stratum sums are needed: with c_h the centre of stratum h (its mean PSU total, or 0 for a
+    lonely PSU under "adjust"), S_h the sum and C_h = sum_g Z_g Z_g' the cross-products of its PSU totals,
+    sum_{g in h} (Z_g - c_h)(Z_g - c_h)' = C_h - c_h S_h' - S_h c_h' + n_h c_h c_h'. The PSU totals stay
+    sparse (a respondent is in one domain of a breakdown), so nothing of size PSUs × domains is built.
+    """
     n_h, f_h, s = design.n_psu, design.fpc_factor, design.stratum_of_psu
     # A stratum with every PSU sampled (f_h = 0) adds no variance and is not "lonely" (as in R).
     lonely = (n_h == 1) & (f_h > 0)
     if lonely.any() and lonely_psu == "fail":
         raise ValueError(f"strata {list(design.strata_labels[lonely])} have only one PSU, so their variance "
                          "cannot be estimated; pass lonely_psu='certainty', 'adjust' or 'average'")
-    k = totals.shape[1]
-    stratum_sum = np.zeros((len(n_h), k))
-    np.add.at(stratum_sum, s, totals)
-    stratum_mean = stratum_sum / np.maximum(n_h, 1)[:, None]
+    n_strata = len(n_h)
+    stratum_sum = np.asarray((sparse.csr_matrix((np.ones(len(s)), (s, np.arange(len(s)))),
+                                                shape=(n_strata, len(s))) @ totals).todense())
+    centre = stratum_sum / np.maximum(n_h, 1)[:, None]
     scale = f_h * n_h / np.maximum(n_h - 1, 1)
     if lonely_psu == "adjust":
         # R centres a lonely PSU at the grand mean of PSU totals, which is 0 here because each domain's
         # linearised values sum to zero; its deviation then counts once, times the FPC factor.
-        stratum_mean[lonely] = 0.0
+        centre[lonely] = 0.0
         scale = np.where(lonely, f_h, scale)
     else:
         scale = np.where(lonely, 0.0, scale)  # certainty / remove: the stratum adds nothing
-    centred = totals - stratum_mean[s]
-    cov = (centred * scale[s][:, None]).T @ centred
+    cross = np.asarray((totals.T @ sparse.diags(scale[s]) @ totals).todense())
+    weighted_centre = centre * scale[:, None]
+    cov = (cross - weighted_centre.T @ stratum_sum - stratum_sum.T @ weighted_centre
+           + (weighted_centre * n_h[:, None]).T @ centre)
     if lonely_psu == "average" and lonely.any():
         # R scales the other strata's variance up by #strata / #strata that could be estimated.
-        usable = len(n_h) - int(lonely.sum())
-        cov = cov * (len(n_h) / usable if usable else np.nan)
+        usable = n_strata - int(lonely.sum())
+        cov = cov * (n_strata / usable if usable else np.nan)
     return cov
 
 
@@ -186,8 +202,9 @@ def domain_estimates(y, weights, domains=None, strata=None, psu=None, fpc=None, 
     """Weighted share or mean of y in each domain, with Taylor SE, full-design df, 95% CI and covariance.
 
     y: float array, NaN = missing (the row stays in the design with zero contribution, R's na.rm).
-    domains: None (one domain, "all", every row), a 1-D array of labels (None/NaN = in no domain), or a
-    dict {label: boolean mask}; masks may overlap. strata/psu: labels per row (PSU nested in stratum;
+    domains: None (one domain, "all", every row), a 1-D array of labels (None/NaN = in no domain), a
+    pd.Categorical (its categories, in their order, are the domains), or a dict {label: boolean mask};
+    masks may overlap. strata/psu: labels per row (PSU nested in stratum;
     no psu = each row its own PSU). fpc: N_h per row, the stratum's PSU count in the population.
     kind: "share" (0/1 y), "mean" or "auto" (share when every observed y is 0 or 1).
     lonely_psu: rule for a stratum with one PSU, as R's survey.lonely.psu: "certainty" (adds 0),
@@ -229,14 +246,14 @@ def domain_estimates(y, weights, domains=None, strata=None, psu=None, fpc=None, 
     # Linearised values, summed into PSU totals; rows outside a domain simply add nothing to its column.
     z = wr * (yr - value[cols]) * inv_weight[cols]
     n_psu_total = len(design.stratum_of_psu)
-    totals = sparse.coo_matrix((z, (design.psu_of_row[rows], cols)), shape=(n_psu_total, k)).toarray()
+    totals = sparse.csr_matrix((z, (design.psu_of_row[rows], cols)), shape=(n_psu_total, k))
     cov = _psu_covariance(totals, design, lonely_psu)
 
     empty = ~has_weight  # no observed, positively weighted row: nothing to estimate
     value = np.where(empty, np.nan, value)
     cov[empty, :] = np.nan
     cov[:, empty] = np.nan
-    se = np.sqrt(np.diag(cov))
+    se = np.sqrt(np.maximum(np.diag(cov), 0.0))  # rounding may leave a zero variance a hair below 0
     low, high, method = _intervals(kind, value, se, n, zero, one, design.df)
     method = np.where(empty, "none", method).astype(object)
 
