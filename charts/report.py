@@ -13,7 +13,7 @@ import pandas as pd
 
 from charts import fmt, palette
 from charts.slides import (EvaluationData, build_slides, cadre_group, empty, evaluation_kind, group_row, latest,
-                           missing_departments, overdue, target, value_text, year_label)
+                           overdue, target, value_text, year_label)
 
 
 class Raw(str):
@@ -97,11 +97,10 @@ def _headline(d: EvaluationData, deck: list | None) -> str:
         goal = target(d, "spend_per_resident", "全体", per["period"])
         rows.append([f"人均科普经费（{year_label(per['period'], d.as_of)}）", value_text(per["value"], "yuan_per_person"),
                      "", *_goal(d, goal)])
-    rep = latest(d.reporting)
-    if rep is not None:
-        timely = d.reporting_on_time.set_index("period")["value"].get(rep["period"]) if not empty(d.reporting_on_time) else None
-        rows.append([f"报送率（{fmt.quarter(rep['period'])}）", f"{fmt.share(rep['value'])}，按时{fmt.share(timely)}",
-                     f"应报{fmt.count(rep['n'], '份')}", "", Raw("")])
+    q = d.reporting_quarter
+    if q is not None and q.quarter is not None:
+        rows.append([f"报送率（{fmt.quarter(q.quarter)}）", f"{fmt.share(q.rate)}，按时{fmt.share(q.on_time_rate)}",
+                     f"应报{fmt.count(q.n, '份')}", "", Raw("")])
     points = "".join(f"<li><b>{_e(s.title)}</b>：{_e(s.sentence)}</li>" for s in (build_slides(d) if deck is None else deck)[1:])
     return ("<h2>一、主要数字</h2>"
             + (_table(["指标", "最新值", "样本", "目标", "进展状态"], rows) if rows else "<p>尚无调查和活动数据。</p>")
@@ -209,22 +208,20 @@ def _activities(d: EvaluationData) -> str:
 
 def _reporting(d: EvaluationData) -> str:
     head = "<h2>六、报送情况</h2>"
-    if empty(d.reporting):
-        return head + "<p>暂无应报报表。</p>"
-    last = latest(d.reporting)
-    year = str(last["period"])[:4]
-    rows = d.reporting[d.reporting["period"].astype(str).str.startswith(year)]
+    q = d.reporting_quarter
+    if q is None or q.quarter is None:
+        return head + "<p>暂无到期的报表。</p>"
+    year = q.quarter[:4]
+    rows = d.reporting[d.reporting["period"].astype(str).str.startswith(year)] if not empty(d.reporting) else d.reporting
     timely = d.reporting_on_time.set_index("period")["value"] if not empty(d.reporting_on_time) else pd.Series(dtype=float)
     table = _table(["季度", "应报", "报送率", "按时报送率", "说明"],
                    [[fmt.quarter(r["period"]), fmt.count(r["n"], "份"), fmt.share(r["value"]),
                      fmt.share(timely.get(r["period"])), "" if fmt.is_missing(r["note"]) else r["note"]] for _, r in rows.iterrows()], numeric=(1, 2, 3))
-    period, missing = missing_departments(d.reporting_grid)
-    if not missing:
-        return head + table + f"<p>{_e(fmt.quarter(period))}各部门均已报送。</p>"
-    late = d.reporting_grid[(d.reporting_grid["period"] == period) & ~d.reporting_grid["is_received"]]
-    return head + table + f"<h3 class='late'>{_e(fmt.quarter(period))}未报（{len(missing)}个部门）</h3>" + _table(
-        ["部门", "报表", "联络员", "联系电话"],
-        [[r["部门"], r["报表类型"], r["liaison"], r["phone"]] for _, r in late.iterrows()])
+    if q.missing.empty:
+        return head + table + f"<p>{_e(fmt.quarter(q.quarter))}到期的报表各部门均已报送。</p>"
+    return head + table + f"<h3 class='late'>{_e(fmt.quarter(q.quarter))}未报（{len(q.missing_departments)}个部门）</h3>" + _table(
+        ["部门", "报表", "应报日期", "联络员", "联系电话"],
+        [[r["部门"], r["报表类型"], fmt.date(r["due_on"]), r["liaison"], r["phone"]] for _, r in q.missing.iterrows()])
 
 
 def _method(d: EvaluationData) -> str:

@@ -68,6 +68,7 @@ class EvaluationData:
     reporting: pd.DataFrame = field(default_factory=_frame)         # reporting_rate per quarter
     reporting_on_time: pd.DataFrame = field(default_factory=_frame)
     reporting_grid: pd.DataFrame = field(default_factory=_frame)    # the reporting_grid query
+    reporting_quarter: object = None  # the reporting_quarter query: indicators.period.ReportingQuarter
     weighting: pd.DataFrame = field(default_factory=_frame)         # the weighting query
     labels: dict = field(default_factory=dict)
 
@@ -337,32 +338,19 @@ def budget_slide(d: EvaluationData) -> Slide | None:
     return Slide(f"经费投入：人均科普经费（{year_label(year, d.as_of)}）", big, _status(goal), text, fig)
 
 
-def missing_departments(grid: pd.DataFrame) -> tuple[str | None, list[str]]:
-    """The latest quarter of the grid and the departments that had not sent all they owed for it."""
-    if empty(grid):
-        return None, []
-    last = max(grid["period"])
-    got = grid[grid["period"] == last].groupby("部门")["is_received"].all()
-    return last, sorted(got[~got].index)
-
-
 def reporting_slide(d: EvaluationData) -> Slide | None:
-    """9: the reporting rate of the latest quarter and who has not reported."""
-    last = latest(d.reporting)
-    if last is None:
+    """9: the reporting rate of the quarter shown at the as-of date (indicators.period) and who has not reported."""
+    q = d.reporting_quarter
+    if q is None or q.quarter is None:
         return None
-    period = str(last["period"])
-    timely = d.reporting_on_time.set_index("period")["value"].get(period) if not empty(d.reporting_on_time) else None
-    grid_period, missing = missing_departments(d.reporting_grid)
-    missing = missing if grid_period == period else []
     fig = None
     if not empty(d.reporting_grid):
         fig = _fig(recent_reporting_grid(d.reporting_grid))
         # "2025年<br>第3季度": two short lines stay level where one long label would be turned on its side.
         fig.update_xaxes(ticktext=[t.replace("年", "年<br>", 1) for t in fig.layout.xaxis.categoryarray],
                          tickvals=list(fig.layout.xaxis.categoryarray))
-    return Slide(f"报送率（{fmt.quarter(period)}）", fmt.share(last["value"]), None,
-                 sentences.reporting_sentence(last["value"], timely, missing, period), fig)
+    return Slide(f"报送率（{fmt.quarter(q.quarter)}）", fmt.share(q.rate), None,
+                 sentences.reporting_sentence(q.rate, q.on_time_rate, q.missing_departments, q.quarter), fig)
 
 
 def status_sentence(progress: pd.DataFrame) -> str:

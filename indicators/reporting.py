@@ -38,15 +38,20 @@ def _rate(con, as_of, by: str | None, period: str, flag: str) -> pd.DataFrame:
     elif period == "all":
         grid["period"] = str(to_date(as_of))
     keys = ["period"] + ([by] if by else [])
+    pending = grid[grid["is_pending"]].groupby(keys).size()
+    # A return neither received nor yet due (未到期) is not owed yet: it is left out of the rate, and a period
+    # in which nothing has fallen due has no rate at all (never a 0% quarter, nor a 100% one of early returns),
+    # as in indicators.period.
+    due = set(grid.loc[pd.to_datetime(grid["due_on"]).dt.date <= to_date(as_of), "period"])
+    grid = grid[~grid["is_pending"] & grid["period"].isin(due)]
     frame = grid.groupby(keys, as_index=False).agg(received=(flag, "sum"), n=(flag, "size"))
     frame["value"] = np.minimum(frame["received"] / frame["n"], 1.0)
     empties = grid[grid["is_empty"]].groupby(keys).size()
-    pending = grid[grid["is_pending"]].groupby(keys).size()
     notes = []
     for k in frame[keys].itertuples(index=False):
         key = tuple(k) if by else k[0]
         parts = [f"含空报{int(empties.get(key, 0))}份" if empties.get(key, 0) else "",
-                 f"{int(pending.get(key, 0))}份未到报送期限" if pending.get(key, 0) else ""]
+                 f"另有{int(pending.get(key, 0))}份未到报送期限，未计入" if pending.get(key, 0) else ""]
         notes.append("；".join(p for p in parts if p) or None)
     frame["note"] = notes
     return finish(frame.drop(columns=["received"]), [by] if by else [], "share")
@@ -55,7 +60,9 @@ def _rate(con, as_of, by: str | None, period: str, flag: str) -> pd.DataFrame:
 def reporting_rate(con, as_of, by: str | None = None, period: str = "quarter") -> pd.DataFrame:
     """Returns received by the as-of date ÷ returns expected (capped at 100%), per quarter, year or 'all'.
 
-    `by` may be 部门 or 报表类型. Columns: period, [by], value, unit, n (expected), note (空报 count).
+    Expected: returns due by the as-of date, or received before their deadline; a return neither received nor
+    due (未到期) is left out and counted in the note, and a period with nothing expected yet has no row.
+    `by` may be 部门 or 报表类型. Columns: period, [by], value, unit, n (expected), note (空报 and 未到期 counts).
     """
     return _rate(con, as_of, by, period, "is_received")
 

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from indicators.base import to_date
-from indicators.reporting import reporting_grid
+from indicators.period import reporting_quarter
 
 
 def default_as_of(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> dt.date:
@@ -20,28 +20,25 @@ def default_as_of(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) 
 
 
 def data_status(con: duckdb.DuckDBPyConnection, as_of) -> dict:
-    """Banner facts: quarter, departments owing/reported in it, who is missing, open warnings, has_plan."""
+    """Banner facts: as_of, has_plan, returns, open_warnings, and the reporting quarter of indicators.period:
+    quarter ("2023Q3" or None), owing / reported (departments), missing (their names), pending (未到期 returns),
+    rate and on_time_rate of that quarter."""
     day = to_date(as_of)
     has_plan = con.execute("select count(*) from v_plan_return").fetchone()[0] > 0
     returns = con.execute("select count(*) from v_current_returns where kind <> 'plan'").fetchone()[0]
     warnings = con.execute("select count(*) from problems p join returns r using (return_id) "
                            "where r.is_current and p.severity = 'warning' and p.accepted_at is null").fetchone()[0]
     status = {"as_of": day, "has_plan": has_plan, "returns": int(returns), "open_warnings": int(warnings),
-              "quarter": None, "owing": 0, "reported": 0, "missing": [], "pending": 0}
+              "quarter": None, "owing": 0, "reported": 0, "missing": [], "pending": 0, "rate": None,
+              "on_time_rate": None}
     if not has_plan:
         return status
-    grid = reporting_grid(con, day)
-    if grid.empty:
+    shown = reporting_quarter(con, day)
+    if shown.quarter is None:
         return status
-    # The latest quarter with a return due by the as-of date (a quarter whose returns are all still
-    # pending says nothing yet about who has reported).
-    due = grid[~grid["is_pending"]]
-    last_period = max(due["period"]) if len(due) else max(grid["period"])
-    quarter = grid[grid["period"] == last_period]
-    by_department = quarter.groupby("部门")["is_received"].all()
-    late = quarter[quarter["state"] == "未报"].groupby("部门").size()
-    status.update(quarter=last_period, owing=int(len(by_department)), reported=int(by_department.sum()),
-                  missing=sorted(late.index), pending=int(quarter["is_pending"].sum()))
+    status.update(quarter=shown.quarter, owing=len(shown.owing_departments), reported=len(shown.reported_departments),
+                  missing=shown.missing_departments, pending=shown.pending, rate=shown.rate,
+                  on_time_rate=shown.on_time_rate)
     return status
 
 

@@ -15,7 +15,7 @@ def test_overview_shows_the_town_rate_gap_and_reporting_rate_that_indicators_com
     with db.connect(demo_db) as con:
         rate = survey.literacy_rate(con, "2025-12-31").set_index("period").loc["2025"]
         gap = survey.urban_rural_gap(con, "2025-12-31").set_index("period").loc["2025"]
-        rep = reporting.reporting_rate(con, "2025-12-31").set_index("period").loc["2025Q4"]
+        rep = reporting.reporting_rate(con, "2026-03-31").set_index("period").loc["2025Q4"]
     assert fmt.share_pm(rate["value"], rate["ci_low"], rate["ci_high"]) in text
     assert fmt.pp(gap["value"]) in text
     assert f"报送率（2025年第4季度）" in text and fmt.share(rep["value"]) in text

@@ -28,7 +28,8 @@ def midterm(demo_db_master):
             "completion": plan.milestone_completion(con, MIDTERM, by="阶段").set_index("阶段").loc["全面推进阶段"],
             "participants": activity.participants(con, MIDTERM, period="year").set_index("period").loc["2023"],
             "per_resident": activity.spend_per_resident(con, MIDTERM).set_index("period").loc["2023"],
-            "reporting": reporting.reporting_rate(con, MIDTERM).set_index("period").loc["2023Q4"],
+            # On 2023-12-31 the fourth quarter's returns are not yet due (2024-01-15): the third is shown.
+            "reporting": reporting.reporting_rate(con, MIDTERM).set_index("period").loc["2023Q3"],
             "progress": plan.progress_status(con, MIDTERM),
         }
     return d, {s.title: s for s in slides.build_slides(d)}, truth
@@ -52,7 +53,7 @@ def test_every_slide_shows_the_indicators_values_for_the_as_of_date(midterm):
     assert deck["全面推进阶段：里程碑完成率"].big == fmt.share(t["completion"]["value"])
     assert deck["科普活动参与人次（2023年）"].big == fmt.count(t["participants"]["value"])
     assert deck["经费投入：人均科普经费（2023年）"].big == fmt.money(t["per_resident"]["value"]) + "/人"
-    assert deck["报送率（2023年第4季度）"].big == fmt.share(t["reporting"]["value"])
+    assert deck["报送率（2023年第3季度）"].big == fmt.share(t["reporting"]["value"])
     summary = deck["目标进展：已达标或进度达标的目标"]
     on_track = t["progress"]["status"].isin(["target_achieved", "substantial_progress"]).sum()
     assert summary.big == f"{on_track}/{len(t['progress'])}项"
@@ -116,8 +117,9 @@ def test_a_plan_without_returns_shows_the_plan_slides_and_who_has_not_reported(t
     while not at.button(key="present_next").disabled:
         at.button(key="present_next").click().run()
         shown[at.title[0].value] = page_text(at)
-    assert list(shown) == ["全面推进阶段：里程碑完成率", "报送率（2022年第1季度）", "目标进展：已达标或进度达标的目标"]
-    assert "报送率0.0%" in shown["报送率（2022年第1季度）"] and "未报：中小学、" in shown["报送率（2022年第1季度）"]
+    # 2022Q1's returns fall due on 04-15: the quarter shown is 2021Q4, whose returns were all due and none came.
+    assert list(shown) == ["全面推进阶段：里程碑完成率", "报送率（2021年第4季度）", "目标进展：已达标或进度达标的目标"]
+    assert "报送率0.0%" in shown["报送率（2021年第4季度）"] and "未报：中小学、" in shown["报送率（2021年第4季度）"]
     assert "数据不足14项" in shown["目标进展：已达标或进度达标的目标"]
 
 

@@ -94,7 +94,9 @@ def test_reporting_rates_follow_dhis2_on_uploaded_files(small_db):
     assert grid[("科协", "2021Q1")] == "按时" and grid[("财政所", "2021Q1")] == "按时"
     assert grid[("科协", "2021Q2")] == "空报" and grid[("中小学", "2021Q1")] == "未报"
     # Q4 adds the surveys owed by 中小学 and 农业站: 4 + 2 expected, none received.
-    q4 = reporting.reporting_rate(small_db, "2021-12-31")
+    # (due 2022-01-15, 财政所 01-20: on 2021-12-31 the quarter has no rate yet).
+    assert "2021Q4" not in set(reporting.reporting_rate(small_db, "2021-12-31")["period"])
+    q4 = reporting.reporting_rate(small_db, "2022-01-20")
     assert q4.loc[q4["period"] == "2021Q4", "n"].iloc[0] == 6
 
 
@@ -103,8 +105,12 @@ def test_reporting_as_it_stood_on_the_date(small_db):
     grid = reporting.reporting_grid(small_db, "2021-04-12").set_index(["部门", "period"])["state"]
     assert grid[("科协", "2021Q1")] == "按时"
     assert grid[("财政所", "2021Q1")] == "未到期" and grid[("中小学", "2021Q1")] == "未到期"
-    rate = reporting.reporting_rate(small_db, "2021-04-12")
-    assert value(rate, period="2021Q1") == 0.25 and rate["note"].iloc[0] == "3份未到报送期限"
+    # Nothing is due yet, so the quarter has no rate (neither 25% nor 0%); on 04-15 three returns are due and
+    # 财政所's (due 04-20, received 04-18) is still 未到期: left out of the rate, named in the note.
+    assert reporting.reporting_rate(small_db, "2021-04-12").empty
+    rate = reporting.reporting_rate(small_db, "2021-04-15")
+    assert value(rate, period="2021Q1") == 1 / 3 and rate["n"].iloc[0] == 3
+    assert rate["note"].iloc[0] == "另有1份未到报送期限，未计入"
     # On 2021-07-16 科协's Q2 return (received 07-30) was 未报: its deadline 07-15 had passed.
     assert reporting.reporting_grid(small_db, "2021-07-16").set_index(["部门", "period"])["state"][
         ("科协", "2021Q2")] == "未报"

@@ -12,12 +12,13 @@ import pandas as pd
 import streamlit as st
 
 from etl import db, store
-from indicators import activities_views, plan, reporting, status, survey, tasks_views
+from indicators import activities_views, period, plan, reporting, status, survey, tasks_views
 from indicators.registry import indicator
 
 # Non-indicator queries the pages may ask for, by name: (function, takes_as_of).
 QUERIES = {
     "reporting_grid": (reporting.reporting_grid, True),
+    "reporting_quarter": (period.reporting_quarter, True),
     "milestones": (plan.milestones, True),
     "phases": (plan.phases, False),
     "plan_tasks": (tasks_views.plan_tasks, False),

@@ -74,7 +74,7 @@ def gather(frame: Callable, query: Callable, as_of: dt.date, status: dict, label
     d.milestones, d.progress = query("milestones"), frame("progress_status")
     d.reporting = frame("reporting_rate", period="quarter")
     d.reporting_on_time = frame("reporting_rate_on_time", period="quarter")
-    d.reporting_grid = query("reporting_grid")
+    d.reporting_grid, d.reporting_quarter = query("reporting_grid"), query("reporting_quarter")
     if not d.has_returns:
         return d
     d.rate, d.gap = frame("literacy_rate"), frame("urban_rural_gap")
