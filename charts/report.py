@@ -240,7 +240,7 @@ def _method(d: EvaluationData) -> str:
         "合并情况见看板“数据质量”页。</li>"
         "<li>比例的95%置信区间为基于设计自由度的logit区间；城乡差距的区间考虑了两组估计之间的协方差。"
         "样本不足30人的组标注“样本不足”，不参与排名。</li>"
-        f"<li>所有数字按{_e(fmt.as_of(d.as_of))}已收到的报表计算：只计入期末不晚于该日的报表，里程碑按该日的完成情况。</li>"
+        f"<li>{_e(fmt.as_of(d.as_of))}。{_e(fmt.AS_OF_MEANING)}</li>"
         "</ul><h3>指标定义</h3><dl>")
     for code in ("literacy_rate", "urban_rural_gap", "group_rank", "minor_interest_rate", "participants",
                  "budget_execution", "spend_per_resident", "milestone_completion", "reporting_rate", "progress_status"):

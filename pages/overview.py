@@ -5,7 +5,7 @@ from charts import fmt, sentences
 from indicators.plan import headline_target
 from ui import cards, data, frame
 
-status = frame.page("总览")
+frame.page("总览")
 
 rate = data.frame("literacy_rate")
 progress = data.frame("progress_status")
@@ -13,8 +13,6 @@ gap = data.frame("urban_rural_gap")
 groups = data.frame("literacy_rate", by="重点人群")
 phases = data.frame("phase_elapsed")
 completion = data.frame("milestone_completion", by="阶段")
-reporting = data.frame("reporting_rate", period="quarter")
-on_time = data.frame("reporting_rate_on_time", period="quarter")
 budget = data.frame("budget_execution", by=None)
 
 left, middle, right = st.columns(3)
@@ -61,15 +59,15 @@ with left:
             st.markdown("\n".join(lines))
             st.markdown(sentences.groups_sentence(groups, data.frame("group_rank")))
 with middle:
-    if reporting.empty:
-        cards.card("本季度报送率", "—", "暂无应报报表。")
+    shown = data.query("reporting_quarter")  # the one quarter every page shows (indicators.period)
+    if shown.quarter is None:
+        cards.card("报送率", "—", "截至所选日期还没有到期的报表。")
     else:
-        shown = reporting[reporting["period"] == status["quarter"]]
-        last = (shown if len(shown) else reporting.sort_values("period")).iloc[-1]
-        timely = on_time.set_index("period")["value"].get(last["period"])
-        cards.card(f"报送率（{fmt.quarter(last['period'])}）", fmt.share(last["value"]),
-                   sentences.reporting_sentence(last["value"], timely, status["missing"], last["period"]),
-                   detail=f"应报{int(last['n'])}份", key="card_reporting")
+        cards.card(f"报送率（{fmt.quarter(shown.quarter)}）", fmt.share(shown.rate),
+                   sentences.reporting_sentence(shown.rate, shown.on_time_rate, shown.missing_departments,
+                                                shown.quarter),
+                   detail=f"到期应报{shown.n}份" + (f" · {shown.pending}份未到期" if shown.pending else ""),
+                   key="card_reporting")
 with right:
     if budget.empty:
         cards.card("预算执行", "—", "暂无经费数据。")

@@ -7,7 +7,7 @@ import pandas as pd
 
 from charts import fmt
 from etl import db
-from indicators import reporting
+from indicators import period, reporting
 from tests.apptest_util import page_text, run_app
 from ui import reporting_parts as parts
 
@@ -86,19 +86,18 @@ def _grid(rows: list[tuple]) -> pd.DataFrame:
         "due_on": pd.Timestamp("2025-04-15"), "first_received_on": [pd.Timestamp(r[2]) if r[2] else pd.NaT for r in rows],
         "state": [r[1] for r in rows], "is_received": [r[1] != "未报" for r in rows],
         "is_on_time": [r[1] in ("按时", "空报") for r in rows], "is_empty": [r[1] == "空报" for r in rows],
+        "is_pending": [r[1] == "未到期" for r in rows],
         "liaison": ["甲", "乙", "丙", "丁"][:len(rows)], "phone": ["1", "2", "3", "4"][:len(rows)]})
 
 
 def test_bulletin_and_scorecard_by_hand():
     grid = _grid([("科协", "按时", "2025-04-10"), ("团委", "逾期", "2025-04-20"), ("教委", "未报", None),
                   ("党政办", "空报", "2025-04-01")])
-    rate = pd.DataFrame({"period": ["2025Q1"], "value": [0.75]})
-    on_time = pd.DataFrame({"period": ["2025Q1"], "value": [0.5]})
     counts = pd.DataFrame({"period": ["2024Q4", "2025Q1"], "value": [10, 12]})
     people = pd.DataFrame({"period": ["2024Q4", "2025Q1"], "value": [900, 800]})
-    text = parts.bulletin(grid, "2025Q1", rate, on_time, counts, people, dt.date(2025, 3, 31), dt.date(2025, 4, 25))
+    text = parts.bulletin(period.quarter_of(grid, dt.date(2025, 4, 25)), counts, people, dt.date(2025, 4, 25))
     assert "往期" not in text
-    assert "本季度应报报表4份，已收到3份，报送率75.0%；其中按时报送2份，按时报送率50.0%。" in text
+    assert "本季度到期应报报表4份，已收到3份，报送率75.0%；其中按时报送2份，按时报送率50.0%。" in text
     assert "按时报送的部门（1个）：科协。" in text
     assert "逾期报送：团委（科普活动，应于2025年4月15日前报送，2025年4月20日收到）。" in text
     assert "空报（报表无数据行，已记为已报送）：党政办（科普活动）。" in text

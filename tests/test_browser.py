@@ -117,7 +117,7 @@ def test_overview_shows_the_town_rate_and_the_banner(server, browser, demo_db_ma
     try:
         body = page.locator("body").inner_text()
         assert fmt.share_pm(rate["value"], rate["ci_low"], rate["ci_high"]) in body
-        assert "数据截至2025年第4季度" in body
+        assert "2025年第4季度报送率100.0%，9个部门中9个已报送" in body
     finally:
         page.close()
 

@@ -52,22 +52,29 @@ def sidebar_as_of() -> dt.date:
 
 
 def banner_text(status: dict) -> str:
-    """'数据截至2025年第4季度 · 9个部门中8个已报送 · 3条提醒待处理'."""
-    parts = [f"数据截至{fmt.quarter(status['quarter'])}" if status.get("quarter") else fmt.as_of(status["as_of"])]
-    if status.get("owing"):
-        parts.append(f"{status['owing']}个部门中{status['reported']}个已报送"
-                     + (f"（{status['pending']}份未到报送期限）" if status.get("pending") else ""))
+    """'截至2024年1月5日 · 2023年第3季度报送率50.0%，4个部门中2个已报送（未报：农业站、科协） · 3条提醒待处理'.
+
+    The quarter, its rate and who is missing are indicators.period's (status.data_status carries them)."""
+    parts = [fmt.as_of(status["as_of"])]
+    if status.get("quarter"):
+        text = (f"{fmt.quarter(status['quarter'])}报送率{fmt.share(status['rate'])}，"
+                f"{status['owing']}个部门中{status['reported']}个已报送")
+        if status.get("missing"):
+            text += "（未报：" + "、".join(status["missing"]) + "）"
+        if status.get("pending"):
+            text += f"，另有{status['pending']}份未到报送期限"
+        parts.append(text)
+    elif status.get("has_plan"):
+        parts.append("尚无到期的报表")
     parts.append(f"{status['open_warnings']}条提醒待处理" if status["open_warnings"] else "无待处理提醒")
     return " · ".join(parts)
 
 
 def banner() -> dict:
-    """Show what the figures rest on; returns the status for the page to use."""
+    """Show what the figures rest on, and what the as-of date means; returns the status for the page to use."""
     status = data.query("data_status")
-    text = banner_text(status)
-    if status.get("missing"):
-        text += "（未报：" + "、".join(status["missing"]) + "）"
-    st.caption(f":material/info: {text}")
+    st.caption(f":material/info: {banner_text(status)}")
+    st.caption(fmt.AS_OF_MEANING)
     return status
 
 

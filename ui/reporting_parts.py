@@ -65,9 +65,10 @@ def scorecard(grid: pd.DataFrame, problems: pd.DataFrame, milestones: pd.DataFra
     """One row per department for the yearly inspection (督促检查), as text a leader reads.
 
     Columns: 部门, 联络员, 应报, 已报, 按时报送, 逾期, 未报, 空报, 报送率, 按时报送率, 待处理提醒, 到期里程碑完成.
-    As in indicators.reporting, a 空报 counts as received, and as on time when it came within the deadline.
+    As in indicators.reporting, a 空报 counts as received, and as on time when it came within the deadline;
+    a return not yet due (未到期) is not owed yet and is left out.
     """
-    rows = grid[grid["year"].astype(str) == str(year)]
+    rows = grid[(grid["year"].astype(str) == str(year)) & ~grid["is_pending"].astype(bool)]
     if rows.empty:
         return pd.DataFrame()
     card = rows.groupby("部门", sort=False).agg(
@@ -97,18 +98,19 @@ def _listing(rows: pd.DataFrame, detail) -> str:
     return "；".join(f"{d}（{'、'.join(detail(r) for _, r in g.iterrows())}）" for d, g in rows.groupby("部门", sort=False))
 
 
-def bulletin(grid: pd.DataFrame, period: str, rate: pd.DataFrame, on_time: pd.DataFrame,
-             count_q: pd.DataFrame, people_q: pd.DataFrame, as_of: dt.date, issued_on: dt.date) -> str:
-    """The quarterly 情况通报 as plain text: who reported, what is late, what the departments did, whom to call."""
-    rows = grid[grid["period"] == period]
-    received, punctual = int(rows["is_received"].sum()), int(rows["is_on_time"].sum())
-    lines = [f"{OFFICE}情况通报", f"（{fmt.quarter(period)}，{fmt.as_of(as_of)}）", "", "一、报表报送情况",
-             f"本季度应报报表{len(rows)}份，已收到{received}份，报送率{fmt.share(_of_period(rate, period))}；"
-             f"其中按时报送{punctual}份，按时报送率{fmt.share(_of_period(on_time, period))}。"]
+def bulletin(q, count_q: pd.DataFrame, people_q: pd.DataFrame, issued_on: dt.date) -> str:
+    """The quarterly 情况通报 of the reporting quarter `q` (indicators.period.ReportingQuarter) as plain text:
+    who reported, what is late, what the departments did, whom to call."""
+    period = q.quarter
+    lines = [f"{OFFICE}情况通报", f"（{fmt.quarter(period)}，{fmt.as_of(q.as_of)}）", "", "一、报表报送情况",
+             f"本季度到期应报报表{q.n}份，已收到{q.received}份，报送率{fmt.share(q.rate)}；"
+             f"其中按时报送{q.on_time}份，按时报送率{fmt.share(q.on_time_rate)}。"
+             + (f"另有{q.pending}份尚未到报送期限，不计入。" if q.pending else "")]
+    rows = q.counted
     all_on_time = rows.groupby("部门", sort=False)["state"].apply(lambda s: (s == "按时").all())
     if all_on_time.any():
         lines.append(f"按时报送的部门（{int(all_on_time.sum())}个）：{'、'.join(all_on_time[all_on_time].index)}。")
-    late, empty, missing = (rows[rows["state"] == s] for s in ("逾期", "空报", "未报"))
+    late, empty, missing = (q.in_state(s) for s in ("逾期", "空报", "未报"))
     if len(late):
         lines.append("逾期报送：" + _listing(late, lambda r: f"{r['报表类型']}，应于{fmt.date(r['due_on'])}前报送，"
                                                      f"{fmt.date(r['first_received_on'])}收到") + "。")
@@ -116,7 +118,7 @@ def bulletin(grid: pd.DataFrame, period: str, rate: pd.DataFrame, on_time: pd.Da
         lines.append("空报（报表无数据行，已记为已报送）：" + _listing(empty, lambda r: r["报表类型"]) + "。")
     lines.append("尚未报送：" + (_listing(missing, lambda r: f"{r['报表类型']}，应于{fmt.date(r['due_on'])}前报送")
                             if len(missing) else "无") + "。")
-    overdue = grid[(grid["period"] < period) & (grid["state"] == "未报")]
+    overdue = q.earlier_missing
     if len(overdue):
         lines.append("往期仍未报送：" + _listing(overdue, lambda r: f"{fmt.quarter(r['period'])}{r['报表类型']}") + "。")
     lines += ["", "二、科普活动开展情况", _activity_line(count_q, people_q, period)]
@@ -130,12 +132,14 @@ def bulletin(grid: pd.DataFrame, period: str, rate: pd.DataFrame, on_time: pd.Da
     return "\n".join(lines)
 
 
+def callees(q) -> pd.DataFrame:
+    """Whom to call about the quarter's missing returns: 部门, 联络员, 联系电话, 份数 (one row per department)."""
+    rows = q.missing.assign(联络员=q.missing["liaison"].map(_text), 联系电话=q.missing["phone"].map(_text))
+    return rows.groupby(["部门", "联络员", "联系电话"], sort=False).size().reset_index(name="份数")
+
+
 def _text(x) -> str:
     return "—" if fmt.is_missing(x) or str(x).strip() == "" else str(x)
-
-
-def _of_period(frame: pd.DataFrame, period: str):
-    return frame.set_index("period")["value"].get(period) if len(frame) else None
 
 
 def _activity_line(count_q: pd.DataFrame, people_q: pd.DataFrame, period: str) -> str:
