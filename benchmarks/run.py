@@ -11,6 +11,7 @@ Cases
 - estimate: literacy-rate estimation for 60 domains of 100,000 respondents in one vectorised pass vs one
             domain at a time (the obvious loop), both through survey_stats.
 - load:     loading 40 returns through one batch connection vs one connection per file.
+- formulas: checking a sheet of 100,000 formula cells vs the bare calamine read of it (benchmarks/formats.py).
 Ratios above 1 mean ours is faster (or, for memory, the multiple of the file size).
 """
 from __future__ import annotations
@@ -143,7 +144,9 @@ def main(argv=None) -> list[dict]:
     parser.add_argument("--quick", action="store_true", help="small sizes, to check the code runs")
     args = parser.parse_args(argv)
     rows, n, files = (2_000, 5_000, 5) if args.quick else (100_000, 100_000, 40)
-    results = [bench_read(rows), bench_check(rows), bench_estimate(n, 60), bench_load(files)]
+    from benchmarks.formats import bench_formulas
+    results = [bench_read(rows), bench_check(rows), bench_estimate(n, 60), bench_load(files),
+               bench_formulas(100_000 if not args.quick else 2_000)]
     for r in results:
         print(f"{r['case']:<9} ours {r['ours_s']:8.3f}s  ratio {r['ratio']:7.2f}×  (baseline: {r['baseline']})")
     if not args.quick:

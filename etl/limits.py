@@ -13,17 +13,23 @@ from __future__ import annotations
 
 import io
 import os
+import posixpath
 import re
 import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Iterator
 from xml.sax.saxutils import unescape
 
 from etl.receipt import Problem, error, warning
 
 MB = 1024 * 1024
+READ_EXTENSIONS = ("xlsx", "xlsm", "xls", "xlsb", "ods")  # the workbook formats read (python-calamine)
+# The upload widget takes these too, so that a CSV, a WPS table or a PDF gets its Chinese receipt saying why
+# it is refused, rather than the browser's English "files are not allowed".
+UPLOAD_EXTENSIONS = READ_EXTENSIONS + ("xltx", "xltm", "et", "ett", "csv", "txt", "pdf", "doc", "docx", "wps")
 MAX_SHEETS = 50
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
@@ -33,9 +39,9 @@ MAX_PARTS = 2_000        # zip entries; a workbook of 50 sheets with pictures ha
 MAX_ROW_BYTES = 8 * MB   # one row's XML; 200 cells of 2,000 characters are under 2 MB
 CHUNK = MB
 MAX_INDEX_BYTES = 10 * MB  # workbook.xml and its relationships, read whole: a few KB in a real workbook
-_INDEX_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"  # ISO 29500 Strict, rarely met
+_OFFICE_DOCUMENT = "/officeDocument"   # the relationship type's tail, transitional and Strict alike
 _ENTITY_QUOTES = {"&quot;": '"', "&apos;": "'"}
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+:?([A-Z]+)?(\d+)?"')
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _ATTR_R = re.compile(rb'\br="([A-Z]*)(\d*)"')
 _VALUE = re.compile(rb"<v(?:\s[^>]*)?>(.*?)</v>", re.S)
@@ -50,8 +56,13 @@ _ROW_ANY = re.compile(rb"<row[\s>/]")
 _HIDDEN_ROW = re.compile(rb'<row\b([^>]*?\shidden="(?:1|true)"[^>]*)>')
 _CELL_ANY = re.compile(rb"<c[\s>/]")
 _HIDDEN_COLUMNS = re.compile(rb'<col\b([^>]*?\shidden="(?:1|true)"[^>]*)>')
-_CELL_COLUMN = re.compile(rb'<c\s[^>]*?\br="([A-Z]+)\d')
+# A cell holding something (a child element), not an empty styled <c r="IV1" s="3"/>: what a reader lays out.
+_VALUED_CELL = re.compile(rb'<c\s[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?<!/)>\s*<(?!/c>)')
+_VALUED_CELL_R_FIRST = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>\s*<(?!/c>)')  # as most writers put it
 _FORMULA_OR_ERROR = re.compile(rb'<f[\s>/]|<c\s[^>]*?\bt="e"')
+_CACHED_FORMULA = re.compile(rb"<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*<v(?:\s[^>]*)?>[^<]")
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+_AFTER_CELL_TAG = (b" ", b">", b"/", b"\t", b"\n", b"\r")
 
 
 def max_upload_mb() -> float:
@@ -90,11 +101,15 @@ def check_limits(data: bytes, file_name: str = "") -> list[Problem]:
         names = {i.filename for i in infos}
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error, OSError):
         return [damaged]
-    if "xl/workbook.xml" not in names:
+    try:
+        part = workbook_part(archive, package_names(archive))
+    except IndexTooLarge:
+        return [error("bad_zip", "文件结构异常：工作簿目录部分大得不正常", expected="用Excel重新保存后上传")]
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError, KeyError, zlib.error, NotImplementedError):
+        return [damaged]
+    if part is None:
         return [error("not_xlsx", "压缩包中没有Excel工作簿内容（可能是Word等其他文件改了扩展名）",
                       expected=".xlsx工作簿")]
-    if any(i.file_size > MAX_INDEX_BYTES for i in infos if i.filename in _INDEX_PARTS):
-        return [error("bad_zip", "文件结构异常：工作簿目录部分大得不正常", expected="用Excel重新保存后上传")]
     unpacked = sum(i.file_size for i in infos)
     if unpacked > max_unpacked_mb() * MB:
         return [_bomb(f"文件解压后达{unpacked / MB:,.0f}MB，超过解压后大小上限{max_unpacked_mb():g}MB")]
@@ -108,7 +123,9 @@ def check_limits(data: bytes, file_name: str = "") -> list[Problem]:
         problems: list[Problem] = []
         if any(n.lower().endswith("vbaproject.bin") for n in names):
             problems.append(warning("macro", "工作簿含宏，宏不会被执行，只读取单元格内容"))
-        problems += _scan_sheets(archive, names)
+        problems += _scan_sheets(archive)
+    except IndexTooLarge:
+        return [error("bad_zip", "文件结构异常：工作簿目录部分大得不正常", expected="用Excel重新保存后上传")]
     except (zipfile.BadZipFile, EOFError, ValueError, OSError, KeyError, zlib.error, struct.error,
             NotImplementedError, RuntimeError):
         return [damaged]
@@ -232,24 +249,68 @@ def _attrs(tag: bytes) -> dict[str, str]:
             for k, v in _ATTR.findall(tag)}
 
 
-def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → XML path inside the zip, in workbook order (attribute order and prefixes do not matter)."""
-    names = set(archive.namelist())
-    workbook = archive.read("xl/workbook.xml")
-    rels_path = "xl/_rels/workbook.xml.rels"
-    rels = archive.read(rels_path) if rels_path in names else b""
-    targets = {}
+class IndexTooLarge(ValueError):
+    """A package's index part (relationships, workbook) is larger than MAX_INDEX_BYTES."""
+
+
+def package_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Part name as the package means it ('xl/workbook.xml') → name in the zip (some writers use backslashes)."""
+    return {n.replace("\\", "/").lstrip("/"): n for n in archive.namelist()}
+
+
+def _read_index(archive: zipfile.ZipFile, names: dict[str, str], part: str) -> bytes:
+    real = names.get(part)
+    if real is None:
+        return b""
+    if archive.getinfo(real).file_size > MAX_INDEX_BYTES:
+        raise IndexTooLarge(part)
+    return archive.read(real)
+
+
+def _relationships(archive: zipfile.ZipFile, names: dict[str, str], part: str) -> list[dict[str, str]]:
+    """The relationships of `part` ('' for the package), each with its Target resolved to a part name."""
+    folder, base = posixpath.split(part)
+    rels = _read_index(archive, names, posixpath.join(folder, "_rels", base + ".rels"))
+    found = []
     for tag in _REL_TAG.findall(rels):
         a = _attrs(tag)
-        target = a.get("Target", "")
-        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        targets[a.get("Id", "")] = os.path.normpath(target).replace(os.sep, "/")
-    sheets = {}
-    for tag in _SHEET_TAG.findall(workbook):
+        target = a.get("Target", "").replace("\\", "/")
+        if a.get("TargetMode", "") == "External" or not target:
+            continue
+        target = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        found.append({**a, "Target": posixpath.normpath(target)})
+    return found
+
+
+def workbook_part(archive: zipfile.ZipFile, names: dict[str, str] | None = None) -> str | None:
+    """The workbook part's name, found through the package relationships (_rels/.rels), not a fixed path."""
+    names = package_names(archive) if names is None else names
+    for rel in _relationships(archive, names, ""):
+        if rel.get("Type", "").endswith(_OFFICE_DOCUMENT) and rel["Target"] in names:
+            return rel["Target"]
+    return "xl/workbook.xml" if "xl/workbook.xml" in names else None
+
+
+def workbook_sheets(archive: zipfile.ZipFile, names: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """(sheet name, zip entry, kind) in workbook order; kind is the relationship type's tail: worksheet,
+    chartsheet, xlMacrosheet, xlIntlMacrosheet, dialogsheet (attribute order and prefixes do not matter)."""
+    names = package_names(archive) if names is None else names
+    part = workbook_part(archive, names)
+    if part is None:
+        return []
+    targets = {rel.get("Id", ""): rel for rel in _relationships(archive, names, part)}
+    sheets = []
+    for tag in _SHEET_TAG.findall(_read_index(archive, names, part)):
         a = _attrs(tag)
         if "name" in a:
-            sheets[a["name"]] = targets.get(a.get("id", ""), "")
+            rel = targets.get(a.get("id", ""), {})
+            sheets.append((a["name"], names.get(rel.get("Target", ""), ""), rel.get("Type", "").rsplit("/", 1)[-1]))
     return sheets
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet name → zip entry of its XML, in workbook order."""
+    return {name: path for name, path, kind in workbook_sheets(archive) if kind == "worksheet"}
 
 
 def iter_row_chunks(archive: zipfile.ZipFile, path: str) -> Iterator[bytes]:
@@ -298,41 +359,47 @@ class SheetFacts:
 
 
 def scan_sheet(archive: zipfile.ZipFile, path: str, sheet: str, max_problems: int = 200) -> SheetFacts:
-    """Count rows and columns from the cells themselves; note hidden rows, error cells, formulas without value.
+    """Count rows and columns from the cells that hold something (never from <dimension>, which may lie, nor
+    from empty formatted cells); note hidden rows, error cells, formulas without value.
 
     Regular expressions over row-aligned chunks do the work (no Python step per cell), so a sheet of 100,000
     rows is scanned in well under a second."""
     facts = SheetFacts()
-    row_tags = 0
+    row_tags, previous_rows, over = 0, 0, False
     for index, chunk in enumerate(iter_row_chunks(archive, path)):
+        if over:
+            facts.stopped = True
+            break
         if index == 0:
             for hidden in _HIDDEN_COLUMNS.finditer(chunk):
                 a = _attrs(hidden.group(1))
                 if a.get("min", "").isdigit() and a.get("max", "").isdigit():
                     low, high = int(a["min"]), min(int(a["max"]), int(a["min"]) + MAX_COLUMNS)
                     facts.hidden_columns += range(low, high + 1)
-        numbered = [int(n) for n in _ROW_R.findall(chunk)]
-        row_tags += len(_ROW_ANY.findall(chunk))
-        facts.rows = max(facts.rows, row_tags, max(numbered, default=0))
-        references = _CELL_COLUMN.findall(chunk)
-        letters = set(references)
-        if letters:
-            facts.columns = max(facts.columns, max(_column_number(x.decode()) for x in letters))
-        if len(_CELL_ANY.findall(chunk)) != len(references):
+        row_tags += chunk.count(b"<row ") + chunk.count(b"<row>")
+        cells = chunk.count(b"<c ") + chunk.count(b"<c>")
+        valued = (_VALUED_CELL_R_FIRST if chunk.count(b'<c r="') == cells else _VALUED_CELL).findall(chunk)
+        if valued:  # map/set over C functions: no Python step per cell
+            facts.rows = max(facts.rows, max(map(int, map(_SECOND, valued))))
+            facts.columns = max(facts.columns, max(_column_number(x.decode()) for x in set(map(_FIRST, valued))))
+        if chunk.count(b' r="') < cells + row_tags - previous_rows:  # cells not numbered (a few writers)
+            facts.rows = max(facts.rows, row_tags, max((int(n) for n in _ROW_R.findall(chunk)), default=0))
             facts.columns = max(facts.columns, _widest_row_without_refs(chunk))
+        previous_rows = row_tags
         for hidden in _HIDDEN_ROW.finditer(chunk):
             number = _ATTR_R.search(hidden.group(1))
             if number and number.group(2):
                 facts.hidden_rows.append(int(number.group(2)))
-        if b"<f" in chunk or b't="e"' in chunk:
-            for start, attrs, body in _flagged_cells(chunk):
+        formulas = chunk.count(b"<f>") + chunk.count(b"<f ")
+        if formulas and b't="e"' not in chunk and len(_CACHED_FORMULA.findall(chunk)) == formulas:
+            facts.cached_formulas += formulas  # the usual case, counted without a Python step per cell
+        elif formulas or b't="e"' in chunk:
+            for attrs, body in _flagged_cells(chunk):
                 ref = _ATTR_R.search(attrs)
                 row = int(ref.group(2)) if ref and ref.group(2) else None
                 column = _column_number(ref.group(1).decode()) if ref and ref.group(1) else 0
                 _cell_problem(facts, sheet, row, column, attrs, body, max_problems)
-        if facts.rows > MAX_ROWS or facts.columns > MAX_COLUMNS:
-            facts.stopped = True
-            break
+        over = facts.rows > MAX_ROWS or facts.columns > MAX_COLUMNS
     return facts
 
 
@@ -344,17 +411,24 @@ def _widest_row_without_refs(chunk: bytes) -> int:
     return widest
 
 
-def _flagged_cells(chunk: bytes) -> Iterator[tuple[int, bytes, bytes]]:
-    """(start, attributes, body) of every cell holding a formula or marked as an error value."""
-    seen = set()
+def _flagged_cells(chunk: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """(attributes, body) of every cell holding a formula or marked as an error value, in one pass.
+
+    A formula's cell starts at the nearest "<c" before its <f> (only the cell's attributes lie between), so
+    each cell costs its own length: the whole chunk is scanned once, whatever the number of formulas."""
+    last = -1
     for mark in _FORMULA_OR_ERROR.finditer(chunk):
-        start = max(chunk.rfind(b"<c ", 0, mark.end()), chunk.rfind(b"<c>", 0, mark.end()))
-        if start < 0 or start in seen:
+        start = mark.start()
+        if not chunk.startswith(b"<c", start):
+            start = chunk.rfind(b"<c", 0, start)
+            while start >= 0 and chunk[start + 2:start + 3] not in _AFTER_CELL_TAG:  # <col …>, not a cell
+                start = chunk.rfind(b"<c", 0, start)
+        if start <= last:
             continue
-        seen.add(start)
+        last = start
         cell = _CELL.match(chunk, start)
         if cell:
-            yield start, cell.group(1), cell.group(2) or b""
+            yield cell.group(1), cell.group(2) or b""
 
 
 def _cell_problem(facts: SheetFacts, sheet: str, row: int | None, column: int, attrs: bytes, body: bytes,
@@ -374,43 +448,49 @@ def _cell_problem(facts: SheetFacts, sheet: str, row: int | None, column: int, a
                                     column=letters, expected="在Excel中打开并保存，或改为数值"))
 
 
-def _scan_sheets(archive: zipfile.ZipFile, names: set[str]) -> list[Problem]:
-    sheets = sheet_parts(archive)
+def _scan_sheets(archive: zipfile.ZipFile) -> list[Problem]:
+    names = package_names(archive)
+    sheets = workbook_sheets(archive, names)
     if len(sheets) > MAX_SHEETS:
         return [error("too_many_sheets", f"工作簿有{len(sheets)}张工作表，超过上限{MAX_SHEETS}张",
                       expected=f"不超过{MAX_SHEETS}张工作表")]
     problems: list[Problem] = []
-    for sheet, path in sheets.items():
-        if path not in names:
-            continue
-        with archive.open(path) as stream:
-            dim = _DIMENSION.search(stream.read(4096))
-        if dim and dim.group(2) and int(dim.group(2)) > MAX_ROWS:
-            problems.append(_too_many_rows(sheet, int(dim.group(2))))
-            continue
-        if dim and dim.group(1) and _column_number(dim.group(1).decode()) > MAX_COLUMNS:
-            problems.append(_too_many_columns(sheet, _column_number(dim.group(1).decode())))
-            continue
-        try:
-            facts = scan_sheet(archive, path, sheet)
-        except RowTooLarge:
-            problems.append(error("row_too_large", f"工作表中有一行数据超过{MAX_ROW_BYTES // MB}MB，不是正常的报表",
-                                  sheet=sheet, expected="正常的.xlsx工作簿"))
-            continue
-        if facts.rows > MAX_ROWS:
-            problems.append(_too_many_rows(sheet, facts.rows, facts.stopped))
-        elif facts.columns > MAX_COLUMNS:
-            problems.append(_too_many_columns(sheet, facts.columns, facts.stopped))
-        elif facts.rows * facts.columns > MAX_CELLS:
-            problems.append(error("too_many_cells", f"工作表范围达{facts.rows:,}行×{facts.columns}列"
-                                  f"（{facts.rows * facts.columns:,}个单元格），超过上限{MAX_CELLS:,}个单元格",
-                                  sheet=sheet, expected="删除多余的行和列后重新上传"))
-        else:
-            problems += facts.problems
-            if facts.cached_formulas:
-                problems.append(warning("formula_cached", f"有{facts.cached_formulas}个单元格是公式，"
-                                        "已按保存的计算结果读取", sheet=sheet))
+    macro = [name for name, _, kind in sheets if kind.lower().endswith(("macrosheet", "dialogsheet"))]
+    if macro:
+        problems.append(warning("macro_sheet", f"工作簿含宏表“{'、'.join(macro)}”（Excel 4.0宏），宏不会被执行，"
+                                "只读取数据工作表"))
+    for sheet, path, kind in sheets:
+        if kind == "worksheet" and path:
+            problems += _sheet_problems(archive, path, sheet)
     return problems[:200]
+
+
+def _sheet_problems(archive: zipfile.ZipFile, path: str, sheet: str) -> list[Problem]:
+    try:
+        facts = scan_sheet(archive, path, sheet)
+    except RowTooLarge:
+        return [error("row_too_large", f"工作表中有一行数据超过{MAX_ROW_BYTES // MB}MB，不是正常的报表",
+                      sheet=sheet, expected="正常的.xlsx工作簿")]
+    found = size_problem(sheet, facts.rows, facts.columns, facts.stopped)
+    if found:
+        return [found]
+    problems = list(facts.problems)
+    if facts.cached_formulas:
+        problems.append(warning("formula_cached", f"有{facts.cached_formulas}个单元格是公式，"
+                                "已按保存的计算结果读取", sheet=sheet))
+    return problems
+
+
+def size_problem(sheet: str, rows: int, columns: int, at_least: bool = False) -> Problem | None:
+    """The error for a sheet whose used range is over a limit, or None."""
+    if rows > MAX_ROWS:
+        return _too_many_rows(sheet, rows, at_least)
+    if columns > MAX_COLUMNS:
+        return _too_many_columns(sheet, columns, at_least)
+    if rows * columns > MAX_CELLS:
+        return error("too_many_cells", f"工作表范围达{rows:,}行×{columns}列（{rows * columns:,}个单元格），"
+                     f"超过上限{MAX_CELLS:,}个单元格", sheet=sheet, expected="删除多余的行和列后重新上传")
+    return None
 
 
 def _too_many_rows(sheet: str, rows: int, at_least: bool = False) -> Problem:

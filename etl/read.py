@@ -23,7 +23,8 @@ from typing import Any
 import python_calamine
 
 from etl.cells import raw_text, unit_conflict, is_blank, match_header, normalize_header, parse_text
-from etl.limits import scan_sheet, sheet_parts
+from etl.limits import STRICT_NAMESPACE, package_names, scan_sheet, sheet_parts, workbook_part
+from etl.openpyxl_book import OpenpyxlBook, SheetInfo
 from etl.receipt import Problem, error, note, warning
 from etl.spec import INFO_SHEET, Column, Sheet, WorkbookKind
 
@@ -77,25 +78,53 @@ class Workbook:
     sheet_names: list[str] = field(default_factory=list)
 
 
-def open_workbook(data: bytes) -> python_calamine.CalamineWorkbook:
-    """Open .xlsx bytes with calamine; unreadable files raise UnreadableWorkbook with a Chinese reason."""
+def open_workbook(data: bytes):
+    """Open workbook bytes (.xlsx/.xlsm/.xlsb/.xls/.ods) with calamine; a well-formed package calamine cannot
+    open is read with openpyxl (read-only). Unreadable files raise UnreadableWorkbook with the reason in Chinese."""
     try:
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError as exc:
         raise UnreadableWorkbook("工作簿设有打开密码，无法读取。请取消密码后重新上传。") from exc
-    except Exception as exc:  # calamine raises several types for damaged files
-        raise UnreadableWorkbook(f"文件无法作为Excel工作簿打开（{type(exc).__name__}）。"
-                                 "请用Excel另存为.xlsx后重新上传。") from exc
+    except Exception as exc:  # calamine raises several types for files it cannot open
+        failure = exc
+    if data[:2] == b"PK":
+        try:
+            book = OpenpyxlBook(data)
+            if book.sheet_names:  # openpyxl opens a Strict package as a workbook without sheets
+                return book
+        except Exception:  # openpyxl cannot read it either: the reason is told below
+            pass
+    raise UnreadableWorkbook(_unreadable_reason(data)) from failure
+
+
+def _unreadable_reason(data: bytes) -> str:
+    """Why neither reader opens the file, as the office can act on it."""
+    save_as = "请在Excel中“另存为”Excel工作簿(.xlsx)后重新上传。"
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        part = workbook_part(archive)
+        head = archive.open(package_names(archive)[part]).read(4096) if part else b""
+    except Exception:  # not a readable package: the generic reason below
+        head = b""
+    if STRICT_NAMESPACE in head:
+        return "工作簿是Strict Open XML格式（“严格Open XML电子表格”），无法读取。" + save_as
+    return "文件无法作为Excel工作簿打开，可能已损坏或不是Excel文件。" + save_as
+
+
+def hidden_sheets(book) -> set[str]:
+    """Names of the sheets the sender cannot see (hidden or very hidden)."""
+    return {m.name for m in book.sheets_metadata
+            if (m.hidden if isinstance(m, SheetInfo) else str(m.visible) != str(m.visible.Visible))}
 
 
 def _sheet_rows(book, name: str) -> tuple[Any, list[list[Any]]]:
-    """The calamine sheet and its cells from A1 (empty cells included); a damaged sheet raises UnreadableWorkbook."""
+    """The sheet and its cells from A1 (empty cells included); a damaged sheet raises UnreadableWorkbook."""
     try:
         sheet = book.get_sheet_by_name(name)
         return sheet, sheet.to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises XmlError, ZipError, CalamineError … for a damaged part
-        raise UnreadableWorkbook(f"工作表“{name}”无法读取（{type(exc).__name__}），文件可能已损坏。"
-                                 "请用Excel另存为.xlsx后重新上传。") from exc
+    except Exception as exc:  # calamine raises XmlError, ZipError … for a damaged part
+        raise UnreadableWorkbook(f"工作表“{name}”无法读取，文件可能已损坏。"
+                                 "请用Excel另存为Excel工作簿(.xlsx)后重新上传。") from exc
 
 
 def find_sheet(names: list[str], wanted: Sheet) -> str | None:
@@ -140,7 +169,7 @@ def read_workbook(data: bytes, kind: WorkbookKind, extra_columns: tuple[Column, 
     book = open_workbook(data)
     names = list(book.sheet_names)
     problems: list[Problem] = []
-    hidden = {m.name for m in book.sheets_metadata if str(m.visible) != str(m.visible.Visible)}
+    hidden = hidden_sheets(book)
     info_name = find_sheet(names, INFO_SHEET)
     info, info_rows = {}, {}
     if info_name is None:
@@ -180,7 +209,7 @@ def _hidden_cells(data: bytes, table: SheetTable) -> list[Problem]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         path = sheet_parts(archive).get(table.title)
-        if not path:
+        if not path or not path.lower().endswith(".xml"):  # .xlsb sheets are binary; .xls/.ods not a package
             return []
         facts = scan_sheet(archive, path, table.title)
     except Exception:  # the file passed etl.limits; a part it cannot scan here only loses this warning

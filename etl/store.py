@@ -135,7 +135,7 @@ def archive_bytes(data: bytes, folder: Path, suffix: str = ".xlsx") -> Path:
 
 def _refuse(receipt: Receipt, data: bytes, db_file, user: str, dry_run: bool) -> Receipt:
     receipt.status = "refused"
-    if not dry_run and data:
+    if not dry_run:  # every upload is kept, an empty (0-byte) one too
         folder = db.archive_dir(db_file) / "refused"
         path = archive_bytes(data, folder, Path(receipt.file_name).suffix.lower()[:8] or ".bin")
         entry = {"file_name": receipt.file_name, "sha256": receipt.sha256, "user": user,

@@ -38,6 +38,7 @@ from openpyxl import Workbook
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.make_format_files import FORMAT_CORPUS  # noqa: E402
 from tests.workbooks import ACTIVITY_HEADER, activity, activity_book, info, xlsx  # noqa: E402
 
 D = dt.date
@@ -615,6 +616,9 @@ CORPUS: dict[str, tuple[str, Callable[[], bytes]]] = {
         "填报信息": info("科普活动", 填报单位=FORMULA_TEXT, 年度=2021, 季度=1),
         "活动明细": [ACTIVITY_HEADER, _name(activity(1), SQL_TEXT)]})),
 }
+
+
+CORPUS.update(FORMAT_CORPUS)
 
 
 def _name(row: list, name: str) -> list:

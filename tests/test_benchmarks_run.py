@@ -4,5 +4,5 @@ from benchmarks.run import main
 
 def test_benchmarks_run_at_small_sizes():
     results = main(["--quick"])
-    assert [r["case"] for r in results] == ["read", "check", "estimate", "load"]
+    assert [r["case"] for r in results] == ["read", "check", "estimate", "load", "formulas"]
     assert all(r["ours_s"] > 0 and r["ratio"] > 0 for r in results)

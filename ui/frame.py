@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from charts import fmt
+from etl.limits import READ_EXTENSIONS
 from ui import data
 
 UPLOAD_PAGE = "pages/upload.py"
@@ -127,7 +128,7 @@ def chinese_file_uploader(max_mb: float) -> None:
 [data-testid="stFileUploaderDropzoneInstructions"] > div > span, [data-testid="stFileUploaderDropzoneInstructions"] small {{
   font-size: 0 !important; }}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
-  content: "拖入文件，或点击左侧按钮选择 · 单个文件不超过{max_mb:g}MB · .xlsx / .xlsm"; font-size: 0.9rem; }}
+  content: "拖入文件，或点击左侧按钮选择 · 单个文件不超过{max_mb:g}MB · {' / '.join('.' + e for e in READ_EXTENSIONS)}"; font-size: 0.9rem; }}
 [data-testid="stFileUploaderDropzone"] > span > button[data-testid="stBaseButton-secondary"],
 [data-testid="stFileUploaderDropzone"] > span > button[data-testid="stBaseButton-secondary"] * {{ font-size: 0 !important; }}
 [data-testid="stFileUploaderDropzone"] > span > button[data-testid="stBaseButton-secondary"]::after {{
