@@ -22,6 +22,7 @@ import pandas as pd
 
 MISSING = "—"
 SMALL_SAMPLE_N = 30
+PLAN_ENDED = "规划期已结束"  # said by every page, slide and report once the plan's last phase has ended
 # What the 截至 date means for each family of figures (said once, under the banner of every page and in the report).
 AS_OF_MEANING = ("截至日期的含义：科普活动和调查数据计入截至该日已结束的季度和年度，按目前已收到的报表计算；"
                  "报送情况和里程碑按该日当时的状态（该日以后收到的报表、完成的里程碑不计）。")  # INDICATORS.md: a rate with n < 30 is greyed and never ranked

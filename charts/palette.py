@@ -24,6 +24,7 @@ DEEP_GREEN = "#00624E"
 AMBER = "#E6A100"
 ORANGE = "#EE7733"
 RED = "#B8290C"  # a deep vermillion: reads as red, stays apart from the greens without red–green vision
+DEEP_RED = "#6B0F0F"  # a final 未达标: darker than 倒退's red, apart from every status colour without red–green vision
 PURPLE = "#CC79A7"
 YELLOW = "#F0E442"
 GREY = "#B3B3B3"
@@ -42,7 +43,7 @@ FONT_FAMILY = "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, sans-seri
 SERIES = (BLUE, "#E69F00", BLUISH_GREEN, PURPLE, SKY, "#D55E00", DARK_GREY, YELLOW)
 
 # The word in its colour on white needs 4.5:1; these darker twins of the fill colours give it.
-_TEXT_TWIN = {DEEP_GREEN: DEEP_GREEN, BLUISH_GREEN: "#008460", AMBER: "#996B00", ORANGE: "#C45210",
+_TEXT_TWIN = {DEEP_GREEN: DEEP_GREEN, DEEP_RED: DEEP_RED, BLUISH_GREEN: "#008460", AMBER: "#996B00", ORANGE: "#C45210",
               RED: RED, GREY: MUTED_TEXT, BLUE: BLUE}
 
 
@@ -75,6 +76,7 @@ STATUS = {
     "moderate_progress": Status("需加快", AMBER),
     "limited_progress": Status("进展有限", ORANGE),
     "deterioration": Status("倒退", RED),
+    "target_missed": Status("未达标", DEEP_RED),
     "not_available": Status("数据不足", GREY),
 }
 
@@ -99,7 +101,7 @@ OVERDUE = MILESTONE["逾期"].colour
 MILESTONE_SYMBOL = {"已完成": "circle", "进行中": "circle-open", "未开始": "circle-open-dot", "逾期": "x"}
 
 # Signs every CJK font has (GB 2312), so none falls back to a missing glyph.
-_ICON = {"已达标": "√", "进度达标": "↑", "需加快": "→", "进展有限": "↘", "倒退": "↓", "数据不足": "？",
+_ICON = {"已达标": "√", "进度达标": "↑", "需加快": "→", "进展有限": "↘", "倒退": "↓", "未达标": "×", "数据不足": "？",
          "按时": "√", "逾期": "！", "未报": "×", "空报": "○", "未到期": "…", "已完成": "√", "进行中": "…", "未开始": "○"}
 
 # Literacy tiers (INDICATORS.md), from the top down: one blue ramp, lightest for the lowest tier.

@@ -122,7 +122,8 @@ def _progress(d: EvaluationData) -> str:
     for _, r in d.progress.iterrows():
         label, unit = _label(d, r["指标代码"])
         rows.append([label, r["人群"], f"{value_text(r['base_value'], unit)}（{fmt.year(r['base_year'])}）",
-                     f"{value_text(r['latest_value'], unit)}（{fmt.year(r['latest_year'])}）",
+                     fmt.MISSING if fmt.is_missing(r["newest_year"]) else
+                     f"{value_text(r['newest_value'], unit)}（{fmt.year(r['newest_year'])}）",
                      f"{value_text(r['target_value'], unit)}（{fmt.year(r['period'])}，{r['direction']}）",
                      badge(r["status"])])
     tally = d.progress["status"].fillna("not_available").value_counts()
@@ -130,7 +131,8 @@ def _progress(d: EvaluationData) -> str:
     return (f"<h2>二、目标进展</h2><p>工作计划共{len(d.progress)}项指标目标，按截至日期的数据评估："
             f"{_e(summary)}。</p>" + _table(["指标", "人群", "基线（年度）", "最新值（年度）", "目标（年度，方向）", "进展状态"], rows)
             + "<p class='note'>进展状态按联合国可持续发展目标数据平台（Open SDG）的方法判断：以基线以来的年均增长与达到目标所需的"
-              "年均增长之比衡量；已达到目标值为“已达标”；数据不足两年为“数据不足”。</p>")
+              "年均增长之比衡量；已达到目标值为“已达标”；数据不足两年为“数据不足”；目标年度结束后为最终状态："
+              "达到目标为“已达标”，否则为“未达标”。</p>")
 
 
 def _literacy(d: EvaluationData) -> str:
@@ -174,11 +176,14 @@ def _plan(d: EvaluationData) -> str:
         return parts[0] + "<p>工作计划中没有阶段安排。</p>"
     gone = d.phase_elapsed.set_index("阶段")["value"] if not empty(d.phase_elapsed) else pd.Series(dtype=float)
     done = d.completion.set_index("阶段") if not empty(d.completion) else None
-    rows = [[p["阶段"] + ("（当前）" if p["阶段"] == d.phase else ""), f"{fmt.date(p['start_on'])}至{fmt.date(p['end_on'])}",
+    ended = bool((d.phase_state or {}).get("is_plan_ended"))
+    rows = [[p["阶段"] + ("（当前）" if p["阶段"] == d.phase and not ended else ""), f"{fmt.date(p['start_on'])}至{fmt.date(p['end_on'])}",
              fmt.share(gone.get(p["阶段"])),
              "—" if done is None or p["阶段"] not in done.index else
              f"{int(done.loc[p['阶段'], 'done'])}/{int(done.loc[p['阶段'], 'n'])}项（{fmt.share(done.loc[p['阶段'], 'value'])}）"]
             for _, p in d.phases.iterrows()]
+    if ended:
+        parts.append(f"<p>{_e(fmt.as_of(d.as_of))}，{_e(fmt.PLAN_ENDED)}。</p>")
     parts.append(_table(["阶段", "起止日期", "时间进度", "里程碑完成"], rows))
     late = overdue(d)
     if empty(late):
@@ -281,7 +286,8 @@ def report_html(d: EvaluationData, generated_on: dt.date | None = None, deck: li
     deck: the slides of `d` when the caller has them already (their sentences are the report's 要点).
     """
     title = report_title(d)
-    meta = f"{fmt.as_of(d.as_of)} · 所处阶段：{d.phase or '—'}"
+    ended = bool((d.phase_state or {}).get("is_plan_ended"))
+    meta = f"{fmt.as_of(d.as_of)} · " + (fmt.PLAN_ENDED if ended else f"所处阶段：{d.phase or '—'}")
     if generated_on is not None:
         meta += f" · 生成于{fmt.date(generated_on)}"
     sections = [_headline(d, deck), _progress(d), _literacy(d), _plan(d), _activities(d), _reporting(d), _method(d)]

@@ -76,7 +76,7 @@ def phase_sentence(phase: str | None, completion: float | None, elapsed: float |
         return "工作计划中没有阶段安排。"
     if ended:
         done = f"，{phase}的里程碑完成{fmt.share(completion)}" if completion is not None else ""
-        return f"规划期各阶段均已结束（最后为{phase}）{done}。"
+        return f"{fmt.PLAN_ENDED}（最后为{phase}）{done}。"
     if completion is None or elapsed is None:
         return f"当前处于{phase}。"
     verdict = "进度与时间同步" if abs(completion - elapsed) < 0.05 else (

@@ -49,6 +49,7 @@ class EvaluationData:
     has_plan: bool = True
     has_returns: bool = True
     phase: str | None = None
+    phase_state: dict = field(default_factory=dict)                 # indicators.plan.phase_state
     phases: pd.DataFrame = field(default_factory=_frame)            # 阶段, start_on, end_on
     phase_elapsed: pd.DataFrame = field(default_factory=_frame)     # phase_elapsed
     completion: pd.DataFrame = field(default_factory=_frame)        # milestone_completion by 阶段
@@ -128,16 +129,18 @@ def _fig(fig: go.Figure) -> go.Figure:
 def title_slide(d: EvaluationData) -> Slide:
     """1: the town, the plan phase of the as-of date and the date."""
     text = f"{fmt.as_of(d.as_of)}，"
-    if d.phase and not empty(d.phases):
-        ph = d.phases.set_index("阶段").loc[d.phase]
-        text += f"全镇处于{d.phase}（{fmt.date(ph['start_on'])}至{fmt.date(ph['end_on'])}）"
-        gone = d.phase_elapsed.set_index("阶段")["value"].get(d.phase) if not empty(d.phase_elapsed) else None
-        text += f"，本阶段时间已过{fmt.share(gone)}。" if not fmt.is_missing(gone) else "。"
+    state = d.phase_state or {}
+    if d.phase and state.get("is_plan_ended"):
+        text += (f"{fmt.PLAN_ENDED}（最后为{d.phase}，{fmt.date(state['start_on'])}至{fmt.date(state['end_on'])}）。")
+    elif d.phase and state:
+        text += f"全镇处于{d.phase}（{fmt.date(state['start_on'])}至{fmt.date(state['end_on'])}）"
+        text += "，本阶段尚未开始。" if state["state"] == "before" else f"，本阶段时间已过{fmt.share(state['elapsed'])}。"
     else:
         text += "工作计划中没有阶段安排。"
     if not d.has_returns:
         text += "尚未收到任何部门的报表。"
-    return Slide(f"{d.town}全民科学素质行动{evaluation_kind(d)}", d.phase or "—", None, text, None)
+    big = fmt.PLAN_ENDED if state.get("is_plan_ended") else d.phase or "—"
+    return Slide(f"{d.town}全民科学素质行动{evaluation_kind(d)}", big, None, text, None)
 
 
 def literacy_slide(d: EvaluationData) -> Slide | None:
@@ -244,7 +247,7 @@ def phase_slide(d: EvaluationData) -> Slide | None:
         return None
     done = d.completion.set_index("阶段")["value"].get(d.phase) if not empty(d.completion) else None
     gone = d.phase_elapsed.set_index("阶段")["value"].get(d.phase) if not empty(d.phase_elapsed) else None
-    text = sentences.phase_sentence(d.phase, done, gone)
+    text = sentences.phase_sentence(d.phase, done, gone, ended=bool((d.phase_state or {}).get("is_plan_ended")))
     late = overdue(d)
     text = text[:-1] + (f"；逾期里程碑{len(late)}项。" if len(late) else "；没有逾期的里程碑。")
     ms = None if empty(d.milestones) else d.milestones.rename(columns={"status_as_of": "状态"})

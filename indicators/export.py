@@ -13,7 +13,7 @@ from indicators.registry import INDICATORS, UNIT_WORDS
 from etl.safe_xlsx import write_frames
 
 STATUS_WORDS = {"target_achieved": "已达标", "substantial_progress": "进度达标", "moderate_progress": "需加快",
-                "limited_progress": "进展有限", "deterioration": "倒退", "not_available": "数据不足"}
+                "limited_progress": "进展有限", "deterioration": "倒退", "target_missed": "未达标", "not_available": "数据不足"}
 ROW_KEYS = ("value", "unit", "n", "se", "ci_low", "ci_high", "note")
 
 

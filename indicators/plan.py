@@ -88,6 +88,26 @@ def current_phase(con, as_of) -> str | None:
     return frame["阶段"].iloc[0] if day < frame["start_on"].iloc[0] else frame["阶段"].iloc[-1]
 
 
+def phase_state(con, as_of) -> dict:
+    """Where the plan stands on the date, the one answer every page, slide and report gives.
+
+    Keys: phase (the phase containing the date; the first before the plan starts, the last after it ends; None
+    without phases), state ("before" | "current" | "ended" | None), start_on, end_on (of that phase), elapsed
+    (share of its days gone by, 0–1), is_plan_ended (True once the last phase has ended: 规划期已结束).
+    """
+    day = to_date(as_of)
+    frame = phases(con)
+    if frame.empty:
+        return {"phase": None, "state": None, "start_on": None, "end_on": None, "elapsed": None,
+                "is_plan_ended": False}
+    phase = current_phase(con, day)
+    row = frame[frame["阶段"] == phase].iloc[0]
+    days = (row["end_on"] - row["start_on"]).days + 1
+    state = ("before" if day < frame["start_on"].iloc[0] else "ended" if day > frame["end_on"].max() else "current")
+    return {"phase": phase, "state": state, "start_on": row["start_on"], "end_on": row["end_on"],
+            "elapsed": min(max((day - row["start_on"]).days + 1, 0), days) / days, "is_plan_ended": state == "ended"}
+
+
 def targets(con) -> pd.DataFrame:
     """The plan's 指标目标 rows: code, population, base_year, base_value, target_year, target_value, direction."""
     return con.execute("select code, population, base_year, base_value, target_year, target_value, direction "
@@ -96,20 +116,25 @@ def targets(con) -> pd.DataFrame:
 
 def _assessed(con, as_of) -> list[dict]:
     """Each target with its series, latest value, gap, required yearly change and progress."""
-    from indicators.series import yearly_series
+    from indicators.series import year_is_over, yearly_series
 
     rows = []
     for t in targets(con).itertuples():
         # A target is judged on the values up to its own year: the mid-term target of 2023 by 2023's figure.
-        series = yearly_series(con, as_of, t.code, t.population)
-        series = series[series["year"] <= t.target_year]
+        full = yearly_series(con, as_of, t.code, t.population)
+        series = full[full["year"] <= t.target_year]
         result = method.progress_status(series["year"], series["value"], t.direction, target=t.target_value,
                                         base_year=t.base_year, target_year=t.target_year)
+        if year_is_over(int(t.target_year), as_of):  # past its year a target is final: 已达标 or 未达标
+            result = method.final_status(result, t.target_value, t.direction)
+        newest = full.dropna(subset=["value"]).tail(1)
         latest = series.dropna(subset=["value"]).tail(1)
         latest_year = int(latest["year"].iloc[0]) if len(latest) else None
         latest_value = float(latest["value"].iloc[0]) if len(latest) else None
         rows.append({"code": t.code, "人群": t.population, "目标年度": int(t.target_year), "target": t,
                      "result": result, "latest_year": latest_year, "latest_value": latest_value,
+                     "newest_year": int(newest["year"].iloc[0]) if len(newest) else None,
+                     "newest_value": float(newest["value"].iloc[0]) if len(newest) else None,
                      "needed": method.required_yearly_change(latest_year, latest_value, int(t.target_year),
                                                              t.target_value, t.direction)})
     return rows
@@ -137,7 +162,9 @@ def progress_status(con, as_of) -> pd.DataFrame:
     """Progress status of each target row by the Open SDG method (INDICATORS.md).
 
     Columns: period (target year), 指标代码, 人群, value (score), unit, note (status code), status,
-    progress_value, base_year, base_value, latest_year, latest_value, target_value, direction.
+    progress_value, base_year, base_value, latest_year, latest_value (the value judged: the latest up to the
+    target year), target_value, direction, newest_year, newest_value (the latest value by the as-of date, also
+    beyond the target year). Once the target year is over the status is final: target_achieved or target_missed.
     """
     rows = []
     for a in _assessed(con, as_of):
@@ -145,7 +172,8 @@ def progress_status(con, as_of) -> pd.DataFrame:
         rows.append({"period": str(a["目标年度"]), "指标代码": a["code"], "人群": a["人群"], "value": r.score,
                      "note": r.status, "status": r.status, "progress_value": r.progress_value,
                      "base_year": r.base_year_used, "base_value": r.base_value, "latest_year": r.current_year,
-                     "latest_value": r.current_value, "target_value": t.target_value, "direction": t.direction})
+                     "latest_value": r.current_value, "target_value": t.target_value, "direction": t.direction,
+                     "newest_year": a["newest_year"], "newest_value": a["newest_value"]})
     if not rows:
         return finish(pd.DataFrame(columns=["period", "指标代码", "人群"]), ["指标代码", "人群"], "score")
     return finish(pd.DataFrame(rows), ["指标代码", "人群"], "score")

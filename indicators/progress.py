@@ -7,7 +7,7 @@ the arithmetic. `../shared/oracle/progress_cases.json` pins every rule below to 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 # Best to worst; pages order legends and tables by it. The Chinese words live in the UI module.
@@ -17,6 +17,7 @@ STATUSES = (
     "moderate_progress",
     "limited_progress",
     "deterioration",
+    "target_missed",  # final: the target year has ended and the target was not reached
     "not_available",
 )
 
@@ -203,6 +204,20 @@ def progress_status(
         score=_score_without_target(v, coeff),
     )
     return Progress(**fields)
+
+
+def final_status(result: Progress, target: float, direction: str | int) -> Progress:
+    """The final status of a target whose year has ended (INDICATORS.md, last rule of the method).
+
+    `result` was read on the values up to the target year; its latest value (the target year's, or the latest
+    before it) decides: target_achieved (score 5) when it reached the target, else target_missed (score −5).
+    Never 进度达标 / 需加快 / 进展有限. Without any value the status stays not_available.
+    """
+    if result.current_value is None:
+        return result
+    reached = (result.current_value - float(target)) * direction_sign(direction) >= 0
+    return replace(result, status="target_achieved" if reached else "target_missed", score=5.0 if reached else -5.0,
+                   target_achieved=reached)
 
 
 def combined_score(scores: Iterable[float | None]) -> float | None:

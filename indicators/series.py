@@ -1,6 +1,8 @@
 """Yearly series of any indicator a plan target may name, for progress status and target gaps."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from indicators import activity, plan, reporting, survey
@@ -16,8 +18,13 @@ def yearly_series(con, as_of, code: str, population: str | None) -> pd.DataFrame
         return pd.DataFrame({"year": pd.Series(dtype=int), "value": pd.Series(dtype=float)})
     frame = frame.assign(year=frame["period"].str[:4].astype(int), value=frame["value"].astype(float))
     # A year counts only once it is over: half a year of spending is not that year's value.
-    frame = frame[frame["year"] < to_date(as_of).year + (to_date(as_of).month == 12 and to_date(as_of).day == 31)]
+    frame = frame[[year_is_over(y, as_of) for y in frame["year"]]]
     return frame[["year", "value"]].sort_values("year").reset_index(drop=True)
+
+
+def year_is_over(year: int, as_of) -> bool:
+    """True once the as-of date has reached the year's last day: its yearly value counts, its targets are final."""
+    return to_date(as_of) >= dt.date(int(year), 12, 31)
 
 
 def _values(con, as_of, code: str, population: str | None) -> pd.DataFrame:

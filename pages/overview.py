@@ -11,7 +11,6 @@ rate = data.frame("literacy_rate")
 progress = data.frame("progress_status")
 gap = data.frame("urban_rural_gap")
 groups = data.frame("literacy_rate", by="重点人群")
-phases = data.frame("phase_elapsed")
 completion = data.frame("milestone_completion", by="阶段")
 budget = data.frame("budget_execution", by=None)
 
@@ -37,13 +36,13 @@ with middle:
                    sentences.gap_sentence(gap),
                    detail=f"95%置信区间 {fmt.pp(last['ci_low'])}至{fmt.pp(last['ci_high'])}", key="card_gap")
 with right:
-    phase = data.query("current_phase")
-    elapsed = phases.loc[phases["阶段"] == phase, "value"]
+    state = data.query("phase_state")  # the one phase answer (indicators.plan.phase_state)
+    phase = state["phase"]
     done = completion.loc[completion["阶段"] == phase, "value"]
-    ended = phases["value"].min() >= 1 and data.as_of() > phases["end_on"].max()
-    cards.card("规划期已结束" if ended else "当前阶段", phase or "—",
-               sentences.phase_sentence(phase, done.iloc[0] if len(done) else None,
-                                        elapsed.iloc[0] if len(elapsed) else None, ended=ended), key="card_phase")
+    cards.card("规划阶段" if state["is_plan_ended"] else "当前阶段",
+               fmt.PLAN_ENDED if state["is_plan_ended"] else phase or "—",
+               sentences.phase_sentence(phase, done.iloc[0] if len(done) else None, state["elapsed"],
+                                        ended=state["is_plan_ended"]), key="card_phase")
 
 left, middle, right = st.columns(3)
 with left:

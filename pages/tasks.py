@@ -14,6 +14,8 @@ milestones = parts.milestones_for_page(data.query("milestones"))
 overdue = milestones[milestones["is_overdue"]]
 
 st.subheader("实施阶段与里程碑")
+if data.query("phase_state")["is_plan_ended"]:
+    st.info(f"{fmt.as_of(as_of)}，{fmt.PLAN_ENDED}。", icon=":material/flag:")
 st.plotly_chart(figures.phase_timeline(phases, milestones, as_of), theme=None, key="tasks_timeline")
 if overdue.empty:
     st.markdown(f"{fmt.as_of(as_of)}，没有逾期的里程碑。")

@@ -363,7 +363,8 @@ def test_projector_variant_is_large():
 def test_status_words_and_colours():
     assert {k: v.word for k, v in palette.STATUS.items()} == {
         "target_achieved": "已达标", "substantial_progress": "进度达标", "moderate_progress": "需加快",
-        "limited_progress": "进展有限", "deterioration": "倒退", "not_available": "数据不足"}
+        "limited_progress": "进展有限", "deterioration": "倒退", "target_missed": "未达标",
+        "not_available": "数据不足"}
     word, colour = palette.status("target_achieved")
     assert (word, colour) == ("已达标", palette.DEEP_GREEN)
     assert palette.status(None).word == "数据不足"

@@ -127,7 +127,7 @@ def test_single_point_meeting_target_counts_as_achieved():
 
 def test_statuses_best_to_worst():
     assert STATUSES[0] == "target_achieved" and STATUSES[-1] == "not_available"
-    assert len(STATUSES) == 6
+    assert len(STATUSES) == 7 and STATUSES[-2] == "target_missed"
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ QUERIES = {
     "phases": (plan.phases, False),
     "plan_tasks": (tasks_views.plan_tasks, False),
     "current_phase": (plan.current_phase, True),
+    "phase_state": (plan.phase_state, True),
     "weighting": (survey.weighting_report, True),
     "data_status": (status.data_status, True),
     "default_as_of": (status.default_as_of, False),

@@ -69,7 +69,8 @@ def gather(frame: Callable, query: Callable, as_of: dt.date, status: dict, label
                        has_returns=bool(status["returns"]), labels=labels)
     if not d.has_plan:
         return d
-    d.phases, d.phase = query("phases"), query("current_phase")
+    d.phases, d.phase_state = query("phases"), query("phase_state")
+    d.phase = d.phase_state["phase"]
     d.phase_elapsed, d.completion = frame("phase_elapsed"), frame("milestone_completion", by="阶段")
     d.milestones, d.progress = query("milestones"), frame("progress_status")
     d.reporting = frame("reporting_rate", period="quarter")

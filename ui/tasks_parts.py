@@ -87,7 +87,7 @@ def target_table(progress: pd.DataFrame, gap: pd.DataFrame) -> pd.DataFrame:
         rows.append({"指标": ind.label if ind else "计划中的其他指标",
                      "人群": "全镇" if r["人群"] in ("全体", "", None) else r["人群"],
                      "基线": _dated(unit, r["base_value"], r["base_year"]),
-                     "最新": _dated(unit, r["latest_value"], r["latest_year"]),
+                     "最新": _dated(unit, r["newest_value"], r["newest_year"]),
                      "目标": f"{fmt.year(r['period'])}{_aim(r['指标代码'], r['direction'])}"
                              f"{value_text(unit, r['target_value'])}",
                      "进展状态": palette.status(r["status"]).label,
