@@ -20,12 +20,16 @@ from numbers import Integral
 
 import pandas as pd
 
+# The survey method's two rules, each defined once in indicators/survey.py; labels here are built from them
+# (plain constants: the one thing charts/ takes from indicators/, so that a label never disagrees with the number).
+from indicators.survey import ADULT_AGES, MIN_N
+
 MISSING = "—"
-SMALL_SAMPLE_N = 30
+ADULTS = f"{ADULT_AGES[0]}–{ADULT_AGES[1]}岁"  # "18–69岁": whom the town rate covers
 PLAN_ENDED = "规划期已结束"  # said by every page, slide and report once the plan's last phase has ended
 # What the 截至 date means for each family of figures (said once, under the banner of every page and in the report).
 AS_OF_MEANING = ("截至日期的含义：科普活动和调查数据计入截至该日已结束的季度和年度，按目前已收到的报表计算；"
-                 "报送情况和里程碑按该日当时的状态（该日以后收到的报表、完成的里程碑不计）。")  # INDICATORS.md: a rate with n < 30 is greyed and never ranked
+                 "报送情况和里程碑按该日当时的状态（该日以后收到的报表、完成的里程碑不计）。")
 _HUNDRED = Decimal(100)
 _WAN = Decimal(10_000)
 
@@ -91,24 +95,15 @@ def share(x, digits: int = 1) -> str:
     return f"{round_half_up(to_decimal(x) * _HUNDRED, digits)}%"
 
 
-def share_ci(p, lo, hi) -> str:
-    """A share with its interval: "12.9%（95%置信区间 10.8%–15.2%）"; without an interval just the share."""
+def share_ci(p, lo, hi, named: bool = True) -> str:
+    """A share with its 95% interval in brackets, never as a half-width (a logit interval is not symmetric):
+    "12.9%（95%置信区间 10.8%–15.2%）", or on cards (named=False) "12.9%（10.8%–15.2%）"; without an interval
+    just the share."""
     if is_missing(p):
         return MISSING
     if is_missing(lo) or is_missing(hi):
         return share(p)
-    return f"{share(p)}（95%置信区间 {share(lo)}–{share(hi)}）"
-
-
-def share_pm(p, lo, hi) -> str:
-    """A share with its half-width in points for cards: "12.9% ±2.1" (the wider side of the interval)."""
-    if is_missing(p):
-        return MISSING
-    if is_missing(lo) or is_missing(hi):
-        return share(p)
-    dp, dlo, dhi = to_decimal(p), to_decimal(lo), to_decimal(hi)
-    half = max(dp - dlo, dhi - dp) * _HUNDRED
-    return f"{share(p)} ±{round_half_up(half, 1)}"
+    return f"{share(p)}（{'95%置信区间 ' if named else ''}{share(lo)}–{share(hi)}）"
 
 
 def pp(x) -> str:
@@ -229,5 +224,5 @@ def small_sample(n) -> str:
 
 
 def is_small_sample(n) -> bool:
-    """True when n is known and below 30 (the value is greyed and never ranked)."""
-    return not is_missing(n) and int(n) < SMALL_SAMPLE_N
+    """True when n is known and below MIN_N (30): the value is greyed and never ranked."""
+    return not is_missing(n) and int(n) < MIN_N

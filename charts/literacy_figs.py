@@ -18,14 +18,14 @@ def coverage_sentence(by: str | None) -> str:
     if by == "年龄段":
         return "按年龄段的数字覆盖各年龄段的全部受访者：0–17岁为未成年人，70岁及以上单列一段。"
     if by == "重点人群":
-        return "按重点人群的数字覆盖该人群的全部受访者，不限于18–69岁（“未成年人”为18岁以下）。"
+        return f"按重点人群的数字覆盖该人群的全部受访者，不限于{fmt.ADULTS}（“未成年人”为18岁以下）。"
     what = "全镇" if by is None else f"按{by}分组的"
-    return f"{what}数字覆盖18–69岁居民，与全国公民科学素质调查口径一致。"
+    return f"{what}数字覆盖{fmt.ADULTS}居民，与全国公民科学素质调查口径一致。"
 
 
 def population_sentence() -> str:
     """The page-wide statement of who the figures cover."""
-    return ("全镇及按城乡、性别、文化程度、村(社区)分组的数字覆盖18–69岁居民（与全国调查口径一致）；"
+    return (f"全镇及按城乡、性别、文化程度、村(社区)分组的数字覆盖{fmt.ADULTS}居民（与全国调查口径一致）；"
             "按年龄段、重点人群分组的数字覆盖该组全部受访者，含18岁以下和70岁及以上。")
 
 
@@ -47,7 +47,7 @@ def small_sample_note(rows: pd.DataFrame, by: str) -> str | None:
     if small.empty:
         return None
     names = "、".join(f"{r[by]}（n={int(r['n'])}）" for _, r in small.iterrows())
-    return f"灰色为样本不足30人的组，比例仅供参考、不参与排序：{names}。"
+    return f"灰色为样本不足{fmt.MIN_N}人的组，比例仅供参考、不参与排序：{names}。"
 
 
 def rates_table(df: pd.DataFrame, by: str | None = None, subject: str = "比例") -> pd.DataFrame:

@@ -73,7 +73,7 @@ def _headline(d: EvaluationData, deck: list | None) -> str:
     last = latest(d.rate)
     if last is not None:
         goal = target(d, "literacy_rate", "全体", last["period"])
-        rows.append([f"全镇具备科学素质的居民比例（{fmt.year(last['period'])}，18–69岁）",
+        rows.append([f"全镇具备科学素质的居民比例（{fmt.year(last['period'])}，{fmt.ADULTS}）",
                      fmt.share_ci(last["value"], last["ci_low"], last["ci_high"]), _n(last), *_goal(d, goal)])
     gap = latest(d.gap)
     if gap is not None:
@@ -140,7 +140,7 @@ def _literacy(d: EvaluationData) -> str:
     if empty(d.rate):
         return parts[0] + "<p>尚无调查数据。</p>"
     top = max(float(d.rate["ci_high"].max()), float(d.rate["value"].max())) * 1.1
-    parts.append("<h3>全镇具备科学素质的居民比例（18–69岁）</h3>" + _table(
+    parts.append(f"<h3>全镇具备科学素质的居民比例（{fmt.ADULTS}）</h3>" + _table(
         ["年度", "比例", "95%置信区间", "样本量", "示意（含置信区间）"],
         [[fmt.year(r["period"]), fmt.share(r["value"]), _ci(r), _n(r), share_bar(r["value"], r["ci_low"], r["ci_high"], top)]
          for _, r in d.rate.iterrows()], numeric=(1, 3)))
@@ -239,12 +239,12 @@ def _method(d: EvaluationData) -> str:
                              for _, r in d.weighting.iterrows()], numeric=(2, 3)))
     parts.append(
         "<ul class='notes'>"
-        "<li>全镇比例及按城乡、性别、文化程度、村(社区)分组的数字覆盖18–69岁居民，与全国公民科学素质调查口径一致；"
+        f"<li>全镇比例及按城乡、性别、文化程度、村(社区)分组的数字覆盖{fmt.ADULTS}居民，与全国公民科学素质调查口径一致；"
         "按年龄段、重点人群分组覆盖该组全部受访者。</li>"
         "<li>未给出权重的调查按工作计划的人口数在“城乡×性别×年龄段”单元内事后分层加权；受访者不足两人的单元与相邻年龄段合并，"
         "合并情况见看板“数据质量”页。</li>"
         "<li>比例的95%置信区间为基于设计自由度的logit区间；城乡差距的区间考虑了两组估计之间的协方差。"
-        "样本不足30人的组标注“样本不足”，不参与排名。</li>"
+        f"样本不足{fmt.MIN_N}人的组标注“样本不足”，不参与排名。</li>"
         f"<li>{_e(fmt.as_of(d.as_of))}。{_e(fmt.AS_OF_MEANING)}</li>"
         "</ul><h3>指标定义</h3><dl>")
     for code in ("literacy_rate", "urban_rural_gap", "group_rank", "minor_interest_rate", "participants",

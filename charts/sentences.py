@@ -7,8 +7,6 @@ import pandas as pd
 
 from charts import fmt
 
-MIN_N = 30
-
 
 def _last_two(df: pd.DataFrame) -> tuple[pd.Series | None, pd.Series | None]:
     if df is None or df.empty:
@@ -42,7 +40,7 @@ def rate_sentence(df: pd.DataFrame, subject: str, target: pd.Series | None = Non
     if latest is None:
         return f"暂无{subject}的调查数据。"
     text = f"{fmt.year(latest['period'])}{subject}具备科学素质比例为{fmt.share(latest['value'])}"
-    if latest["n"] is not None and latest["n"] < MIN_N:
+    if fmt.is_small_sample(latest["n"]):
         return text + f"，{fmt.small_sample(latest['n'])}，仅供参考。"
     delta = _delta_pp(latest, previous)
     if delta is not None:
@@ -122,7 +120,7 @@ def groups_sentence(rates: pd.DataFrame, ranks: pd.DataFrame) -> str:
     if len(ranked) > 1:
         text += f"；“{bottom['重点人群']}”最低（{fmt.share(bottom['rate'])}）"
         before = rates[(rates["重点人群"] == bottom["重点人群"]) & (rates["period"] < year)].sort_values("period")
-        if len(before) and before.iloc[-1]["n"] >= MIN_N:
+        if len(before) and not fmt.is_small_sample(before.iloc[-1]["n"]):
             text += "，" + fmt.change_vs(_before(bottom, before.iloc[-1]),
                                          shown_pct(bottom["rate"]) - shown_pct(before.iloc[-1]["value"]))
     return text + "。"

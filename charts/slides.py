@@ -154,7 +154,7 @@ def literacy_slide(d: EvaluationData) -> Slide | None:
     fig = time_window(label_ends(figures.rate_trend(d.rate, targets=goals, as_of=d.as_of, phases=phases)),
                       d.rate["period"], d.as_of, phases)
     return Slide(f"全镇具备科学素质的居民比例（{fmt.year(last['period'])}）",
-                 fmt.share_pm(last["value"], last["ci_low"], last["ci_high"]), _status(goal),
+                 fmt.share_ci(last["value"], last["ci_low"], last["ci_high"], named=False), _status(goal),
                  sentences.rate_sentence(d.rate, "全镇居民", goal), _fig(fig))
 
 
@@ -230,7 +230,7 @@ def minors_slide(d: EvaluationData) -> Slide | None:
     fig = time_window(label_ends(figures.rate_trend(d.minor_interest, targets=goals, as_of=d.as_of,
                                                     phases=phases)), d.minor_interest["period"], d.as_of, phases)
     return Slide(f"未成年人对科学感兴趣的比例（{fmt.year(last['period'])}）",
-                 fmt.share_pm(last["value"], last["ci_low"], last["ci_high"]), _status(goal),
+                 fmt.share_ci(last["value"], last["ci_low"], last["ci_high"], named=False), _status(goal),
                  interest_sentence(d.minor_interest, goal), _fig(fig))
 
 

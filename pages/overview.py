@@ -21,11 +21,11 @@ with left:
     else:
         latest = rate.sort_values("period").iloc[-1]
         target = headline_target(progress, "literacy_rate", "全体", int(latest["period"]))
-        cards.card(f"全镇具备科学素质的居民比例（{fmt.year(latest['period'])}，18–69岁）",
-                   fmt.share_pm(latest["value"], latest["ci_low"], latest["ci_high"]),
+        cards.card(f"全镇具备科学素质的居民比例（{fmt.year(latest['period'])}，{fmt.ADULTS}）",
+                   fmt.share_ci(latest["value"], latest["ci_low"], latest["ci_high"], named=False),
                    sentences.rate_sentence(rate, "全镇居民", target),
                    status=None if target is None else target["status"],
-                   detail=f"95%置信区间 {fmt.share(latest['ci_low'])}–{fmt.share(latest['ci_high'])} · 样本{latest['n']:,}人",
+                   detail=f"括号内为95%置信区间 · 样本{latest['n']:,}人",
                    key="card_rate")
 with middle:
     if gap.empty:
@@ -51,7 +51,7 @@ with left:
     else:
         year = groups["period"].max()
         rows = groups[groups["period"] == year]
-        lines = [f"- {r['重点人群']}：{fmt.share(r['value'])}" + ("" if r["n"] >= 30 else f"（{fmt.small_sample(r['n'])}）")
+        lines = [f"- {r['重点人群']}：{fmt.share(r['value'])}" + (f"（{fmt.small_sample(r['n'])}）" if fmt.is_small_sample(r["n"]) else "")
                  for _, r in rows.iterrows()]
         with st.container(border=True, key="card_groups"):
             st.markdown(f"**重点人群具备科学素质比例（{fmt.year(year)}）**")

@@ -43,7 +43,7 @@ def test_every_slide_shows_the_indicators_values_for_the_as_of_date(midterm):
     assert "截至2023年12月31日" in first.sentence
     goal = plan.headline_target(t["progress"], "literacy_rate", "全体", 2023)
     rate = deck["全镇具备科学素质的居民比例（2023年）"]
-    assert rate.big == fmt.share_pm(t["rate"]["value"], t["rate"]["ci_low"], t["rate"]["ci_high"])
+    assert rate.big == fmt.share_ci(t["rate"]["value"], t["rate"]["ci_low"], t["rate"]["ci_high"], named=False)
     assert fmt.share(t["rate"]["value"]) in rate.big and rate.status == goal["status"]
     assert rate.figure is not None and rate.figure.layout.template.layout.font.size >= 24  # the projector template
     assert deck["城乡差距（2023年，城镇−农村）"].big == fmt.pp(t["gap"]["value"])
@@ -74,7 +74,7 @@ def test_next_and_prev_move_through_the_deck_and_slide_2_shows_the_town_rate(dem
     at.button(key="present_next").click().run()
     text = page_text(at)
     assert "2 / 10" in text and "全镇具备科学素质的居民比例（2025年）" in text
-    assert fmt.share_pm(rate["value"], rate["ci_low"], rate["ci_high"]) in text and word in text
+    assert fmt.share_ci(rate["value"], rate["ci_low"], rate["ci_high"], named=False) in text and word in text
     assert "截至2025年12月31日" in text
     at.button(key="present_prev").click().run()
     assert "1 / 10" in page_text(at)
@@ -93,7 +93,7 @@ def test_the_as_of_date_changes_slide_2(demo_db, app_env):
         rates = survey.literacy_rate(con, "2025-12-31").set_index("period")
     then, now = rates.loc["2023"], rates.loc["2025"]
     assert "全镇具备科学素质的居民比例（2023年）" in text and "截至2023年12月31日" in text
-    assert fmt.share_pm(then["value"], then["ci_low"], then["ci_high"]) in text
+    assert fmt.share_ci(then["value"], then["ci_low"], then["ci_high"], named=False) in text
     assert fmt.share(now["value"]) not in text
 
 

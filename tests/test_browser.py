@@ -116,7 +116,7 @@ def test_overview_shows_the_town_rate_and_the_banner(server, browser, demo_db_ma
     page = visit(browser, server, 1920, 1080, "overview_check", wait_for=".st-key-card_budget")
     try:
         body = page.locator("body").inner_text()
-        assert fmt.share_pm(rate["value"], rate["ci_low"], rate["ci_high"]) in body
+        assert fmt.share_ci(rate["value"], rate["ci_low"], rate["ci_high"], named=False) in body
         assert "2025年第4季度报送率100.0%，9个部门中9个已报送" in body
     finally:
         page.close()

@@ -52,7 +52,7 @@ def test_missing_is_a_dash(fn, missing):
 def test_missing_in_composites():
     assert fmt.share_ci(None, 0.1, 0.2) == "—"
     assert fmt.share_ci(float("nan"), 0.1, 0.2) == "—"
-    assert fmt.share_pm(pd.NA, 0.1, 0.2) == "—"
+    assert fmt.share_ci(pd.NA, 0.1, 0.2, named=False) == "—"
     assert fmt.pp_change(None, "城乡差距") == "—"
     assert fmt.gap_change(float("nan")) == "—"
     assert fmt.small_sample(None) == "样本不足"
@@ -67,12 +67,11 @@ def test_share_ci():
     assert fmt.share_ci(0.129, float("nan"), float("nan")) == "12.9%"
 
 
-def test_share_pm_takes_the_wider_side_in_points():
-    assert fmt.share_pm(0.129, 0.108, 0.150) == "12.9% ±2.1"
-    assert fmt.share_pm(0.129, 0.108, 0.152) == "12.9% ±2.3"   # the upper side is wider (logit intervals are skewed)
-    assert fmt.share_pm(0.129, 0.100, 0.150) == "12.9% ±2.9"   # the lower side is wider
-    assert fmt.share_pm(0.5, 0.4995, 0.5005) == "50.0% ±0.1"   # half-up on 0.05 points
-    assert fmt.share_pm(0.129, None, None) == "12.9%"
+def test_cards_show_the_interval_in_brackets_never_plus_minus():
+    assert fmt.share_ci(0.135, 0.113, 0.161, named=False) == "13.5%（11.3%–16.1%）"  # UI.md's card form
+    assert fmt.share_ci(0.129, 0.100, 0.150, named=False) == "12.9%（10.0%–15.0%）"   # skewed: both ends shown
+    assert fmt.share_ci(0.5, 0.49949, 0.50051, named=False) == "50.0%（49.9%–50.1%）"
+    assert fmt.share_ci(0.129, None, None, named=False) == "12.9%"
 
 
 @pytest.mark.parametrize("x, text", [
@@ -169,7 +168,7 @@ def test_number():
 
 
 def test_never_a_bare_float_or_english():
-    outputs = [fmt.share(0.129), fmt.share_ci(0.129, 0.108, 0.152), fmt.share_pm(0.129, 0.108, 0.152),
+    outputs = [fmt.share(0.129), fmt.share_ci(0.129, 0.108, 0.152), fmt.share_ci(0.129, 0.108, 0.152, named=False),
                fmt.pp(7.3), fmt.count(126000), fmt.money(234500), fmt.quarter("2025Q3"), fmt.as_of("2025-12-31")]
     for text in outputs:
         assert isinstance(text, str)

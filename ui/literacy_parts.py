@@ -56,7 +56,7 @@ def trend_section(rate: pd.DataFrame, progress: pd.DataFrame, phases: pd.DataFra
     rows = progress[progress["指标代码"] == "literacy_rate"]
     populations = [WHOLE] + [p for p in dict.fromkeys(rows["人群"]) if p != WHOLE]
     choice = st.segmented_control("人群", populations, default=WHOLE, required=True, key="lit_trend_population",
-                                  format_func=lambda p: "全镇（18–69岁）" if p == WHOLE else p)
+                                  format_func=lambda p: f"全镇（{fmt.ADULTS}）" if p == WHOLE else p)
     series = _series(rate, choice)
     subject = "全镇居民" if choice == WHOLE else choice
     fig = figures.rate_trend(series, targets=target_lines(progress, "literacy_rate", choice),
