@@ -127,7 +127,7 @@ def _fig(fig: go.Figure) -> go.Figure:
 # ---- the slides --------------------------------------------------------------------------------------------
 
 def title_slide(d: EvaluationData) -> Slide:
-    """1: the town, the plan phase of the as-of date and the date."""
+    """1: the opening: the town rate with its interval and target status, then the plan phase and the date."""
     text = f"{fmt.as_of(d.as_of)}，"
     state = d.phase_state or {}
     if d.phase and state.get("is_plan_ended"):
@@ -139,8 +139,14 @@ def title_slide(d: EvaluationData) -> Slide:
         text += "工作计划中没有阶段安排。"
     if not d.has_returns:
         text += "尚未收到任何部门的报表。"
-    big = fmt.PLAN_ENDED if state.get("is_plan_ended") else d.phase or "—"
-    return Slide(f"{d.town}全民科学素质行动{evaluation_kind(d)}", big, None, text, None)
+    title = f"{d.town}全民科学素质行动{evaluation_kind(d)}"
+    last = latest(d.rate)
+    if last is None:
+        return Slide(title, fmt.PLAN_ENDED if state.get("is_plan_ended") else d.phase or "—", None, text, None)
+    goal = target(d, "literacy_rate", "全体", last["period"])
+    return Slide(title, fmt.share_ci(last["value"], last["ci_low"], last["ci_high"], named=False), _status(goal),
+                 f"全镇具备科学素质的居民比例（{fmt.year(last['period'])}，18–69岁，括号内为95%置信区间）。"
+                 + sentences.rate_sentence(d.rate, "全镇居民", goal) + text, None)
 
 
 def literacy_slide(d: EvaluationData) -> Slide | None:

@@ -39,9 +39,11 @@ def test_every_slide_shows_the_indicators_values_for_the_as_of_date(midterm):
     d, deck, t = midterm
     assert len(deck) == 10
     first = next(iter(deck.values()))
-    assert first.title == "柳堡镇全民科学素质行动中期评估" and first.big == "全面推进阶段"
-    assert "截至2023年12月31日" in first.sentence
     goal = plan.headline_target(t["progress"], "literacy_rate", "全体", 2023)
+    # The opening states the town rate with its interval and its status, then the phase (as the deck does).
+    assert first.title == "柳堡镇全民科学素质行动中期评估" and first.status == goal["status"]
+    assert first.big == f"{fmt.share(t['rate']['value'])}（{fmt.share(t['rate']['ci_low'])}–{fmt.share(t['rate']['ci_high'])}）"
+    assert "截至2023年12月31日" in first.sentence and "全面推进阶段" in first.sentence
     rate = deck["全镇具备科学素质的居民比例（2023年）"]
     assert rate.big == fmt.share_ci(t["rate"]["value"], t["rate"]["ci_low"], t["rate"]["ci_high"], named=False)
     assert fmt.share(t["rate"]["value"]) in rate.big and rate.status == goal["status"]
