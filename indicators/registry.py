@@ -88,7 +88,8 @@ INDICATORS = (
               "否则为“未达标”。", plan.progress_status),
     Indicator("reporting_rate", "报送率", "share", "报送情况",
               "已收到的报表 ÷ 应报报表（上限100%）；应报为工作计划“部门”表中每个部门每季度应报的每类报表（调查每年一次，计入第4季度）。"
-              "没有数据行的报表计为已收到，并标注“空报”。", reporting.reporting_rate, (None, "部门", "报表类型"),
+              "没有数据行的报表计为已收到，并标注“空报”。尚未收到、报送期限未到的报表为“未到期”，不计入；没有到期报表的季度不计算报送率。",
+              reporting.reporting_rate, (None, "部门", "报表类型"),
               ({"period": "quarter"}, {"period": "year"})),
     Indicator("reporting_rate_on_time", "按时报送率", "share", "报送情况",
               "首次上传不晚于季度末加报送期限（天）的报表 ÷ 应报报表。", reporting.reporting_rate_on_time,

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -30,3 +32,30 @@ def page_text(at: AppTest) -> str:
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     return "\n".join(parts)
+
+
+_DIV = re.compile(r"<div[^>]*>(.*?)</div>", re.S)
+_SPAN = re.compile(r"<span[^>]*>(.*?)</span>", re.S)
+
+
+def cards(at: AppTest) -> dict[str, dict]:
+    """Every headline card (ui/cards.py) on the page by its label: its value, badge (status label or None),
+    detail line ("" when none) and sentence, each the whole text a user reads."""
+    found, elements = {}, list(at.markdown)
+    for i, element in enumerate(elements):
+        parts = _DIV.findall(str(element.value))
+        if not str(element.value).startswith("<div style='font-size:1.0rem;") or len(parts) < 2:
+            continue
+        badge = _SPAN.findall(parts[1])
+        found[html.unescape(parts[0])] = {
+            "value": html.unescape(_SPAN.sub("", parts[1])), "badge": html.unescape(badge[0]) if badge else None,
+            "detail": html.unescape(parts[2]) if len(parts) > 2 else "",
+            "sentence": str(elements[i + 1].value) if i + 1 < len(elements) else ""}
+    return found
+
+
+def banner(at: AppTest) -> str:
+    """The banner line under the page title (without its icon)."""
+    lines = [str(c.value) for c in at.caption if str(c.value).startswith(":material/info: ")]
+    assert len(lines) == 1, lines
+    return lines[0].removeprefix(":material/info: ")
