@@ -9,6 +9,7 @@ import datetime as dt
 from collections import Counter
 
 import numpy as np
+import pandas as pd
 
 from etl.cells import display
 from etl.plan_context import PlanContext
@@ -33,17 +34,22 @@ def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def _duplicates(records: list[dict], field: str, sheet: str, column: str, problems: list) -> None:
-    seen: dict = {}
-    for r in records:
-        key = r.get(field)
-        if key is None:
-            continue
-        if key in seen:
-            problems.append(error("duplicate_id", f"编号与第{seen[key]}行重复", sheet=sheet, row=r["row_no"],
-                                  column=column, value=str(key), expected="本表内唯一的编号"))
-        else:
-            seen[key] = r["row_no"]
+def _duplicates(rows, field: str, sheet: str, column: str, problems: list) -> None:
+    """An error on each row repeating an earlier row's `field` (empty cells never repeat)."""
+    if rows is None or not len(rows):
+        return
+    keys = rows.column(field)
+    codes, _ = pd.factorize(keys)
+    seen = codes >= 0
+    repeated = seen & pd.Series(codes).duplicated().to_numpy()
+    if not repeated.any():
+        return
+    first = np.full(codes.max() + 1, -1)
+    firsts = np.flatnonzero(seen & ~repeated)
+    first[codes[firsts]] = rows.row_no[firsts]
+    for i in np.flatnonzero(repeated).tolist():
+        problems.append(error("duplicate_id", f"编号与第{first[codes[i]]}行重复", sheet=sheet, row=int(rows.row_no[i]),
+                              column=column, value=str(keys[i]), expected="本表内唯一的编号"))
 
 
 def _info_checks(result, plan: PlanContext, today: dt.date, owes: str) -> None:
@@ -67,56 +73,77 @@ def _info_checks(result, plan: PlanContext, today: dt.date, owes: str) -> None:
 def _survey(result, plan: PlanContext, history: dict, today: dt.date) -> None:
     problems, sheet = result.problems, result.title("responses")
     _info_checks(result, plan, today, "owes_survey")
-    rows = result.records.get("responses", [])
-    items = {str(i["item"]): i for i in (result.records.get("items") or plan.items)}
+    rows = result.tables.get("responses")
+    items = {str(i["item"]): i for i in ((result.tables["items"].records() if "items" in result.tables else None)
+                                         or plan.items)}
     year = result.info.get("year")
     _duplicates(rows, "respondent_id", sheet, "问卷编号", problems)
+    if rows is None or not len(rows):
+        problems.append(warning("empty_return", "报表没有数据行（空报），已记为已报送", sheet=sheet))
+        return
     col = {f: SURVEY.sheet("responses").column(f).name for f in
            ("age", "education", "score", "surveyed_on", "group", *SCORE_DIMENSIONS)}
-    for r in rows:
-        where = {"sheet": sheet, "row": r["row_no"]}
-        failed = r.get("_failed", set())
-        if r.get("age") is not None and r["age"] >= 18 and r.get("education") is None and "education" not in failed:
-            problems.append(error("required", "18岁及以上须填写文化程度", **where, column=col["education"],
-                                  expected="小学及以下、初中、高中(含中专)、大专、本科及以上之一"))
-        if year and r.get("surveyed_on") and r["surveyed_on"].year != year:
-            problems.append(error("wrong_year", "调查日期不在填报信息的调查年度内", **where,
-                                  column=col["surveyed_on"], value=r["surveyed_on"].isoformat(),
-                                  expected=f"{year}年内的日期"))
-        if r.get("group") == "未成年人" and r.get("age") is not None and r["age"] >= 18:
-            problems.append(warning("group_age", "重点人群为未成年人，但年龄在18岁及以上", **where,
-                                    column=col["group"], value=f"{r['age']}岁"))
-        _score_row(r, items, col, where, problems)
-    counts = Counter(r.get("group") for r in rows if r.get("group"))
-    for group, n in sorted(counts.items()):
+    found: list[tuple[int, int, object]] = []  # (row index, order within the row, problem)
+    where = lambda i: {"sheet": sheet, "row": int(rows.row_no[i])}  # noqa: E731
+    age, education, group = rows.numbers("age"), rows.column("education"), rows.column("group")
+    adult = age >= 18
+    missing_education = adult & pd.isna(education) & ~rows.failed_any(["education"])
+    for i in np.flatnonzero(missing_education).tolist():
+        found.append((i, 0, error("required", "18岁及以上须填写文化程度", **where(i), column=col["education"],
+                                  expected="小学及以下、初中、高中(含中专)、大专、本科及以上之一")))
+    if year:
+        surveyed = rows.column("surveyed_on")
+        for i in np.flatnonzero([d is not None and d.year != year for d in surveyed.tolist()]).tolist():
+            found.append((i, 1, error("wrong_year", "调查日期不在填报信息的调查年度内", **where(i),
+                                      column=col["surveyed_on"], value=surveyed[i].isoformat(),
+                                      expected=f"{year}年内的日期")))
+    for i in np.flatnonzero(adult & (group == "未成年人")).tolist():
+        found.append((i, 2, warning("group_age", "重点人群为未成年人，但年龄在18岁及以上", **where(i),
+                                    column=col["group"], value=f"{rows.column('age')[i]}岁")))
+    found += [(i, 3, p) for i, p in _scores(rows, items, col, where)]
+    found.sort(key=lambda f: f[:2])
+    problems += [p for *_, p in found]
+    counts = Counter(g for g in group.tolist() if g)
+    for name, n in sorted(counts.items()):
         if n < MIN_GROUP_SAMPLE:
-            problems.append(warning("small_sample", f"重点人群“{group}”样本仅{n}人，低于{MIN_GROUP_SAMPLE}人，"
-                                    "该人群的比例将标注“样本不足”", sheet=sheet, column="重点人群", value=group))
-    if not rows:
-        problems.append(warning("empty_return", "报表没有数据行（空报），已记为已报送", sheet=sheet))
+            problems.append(warning("small_sample", f"重点人群“{name}”样本仅{n}人，低于{MIN_GROUP_SAMPLE}人，"
+                                    "该人群的比例将标注“样本不足”", sheet=sheet, column="重点人群", value=name))
 
 
-def _score_row(r: dict, items: dict, col: dict, where: dict, problems: list) -> None:
-    """Complete 总分 from the dimensions or the item answers; check dimensions against 总分."""
-    if r.get("_failed", set()) & {"score", *SCORE_DIMENSIONS}:
-        return  # the bad cell is reported once, by the cell check
-    dims = [r.get(d) for d in SCORE_DIMENSIONS]
-    answers = {k[5:]: v for k, v in r.items() if k.startswith("item:")}
-    if any(v is not None for v in dims) and not all(v is not None for v in dims):
-        missing = [col[d] for d, v in zip(SCORE_DIMENSIONS, dims) if v is None]
-        problems.append(error("partial_scores", "四个维度得分须全部填写", **where, column=missing[0],
-                              expected="科学知识、科学方法、科学精神与思想、应用科学能力均填写，或只填总分"))
-        return
-    if all(v is not None for v in dims):
-        total = round(float(sum(dims)), 6)
-        if r.get("score") is not None and abs(r["score"] - total) > SCORE_TOLERANCE:
-            problems.append(error("score_sum", "总分与四个维度之和不符", **where, column=col["score"],
-                                  value=display(r["score"]), expected=f"{total:g}（四个维度之和，误差±0.5）"))
-        elif r.get("score") is None:
-            r["score"] = total
-        return
-    if r.get("score") is not None:
-        return
+def _scores(rows, items: dict, col: dict, where) -> list[tuple[int, object]]:
+    """Complete 总分 from the dimensions or the item answers; check dimensions against 总分 (row index, problem)."""
+    found = []
+    skip = rows.failed_any(["score", *SCORE_DIMENSIONS])  # the bad cell is reported once, by the cell check
+    dims = np.column_stack([rows.numbers(d) for d in SCORE_DIMENSIONS])
+    given = ~np.isnan(dims)
+    count = given.sum(axis=1)
+    score = rows.numbers("score")
+    for i in np.flatnonzero(~skip & (count > 0) & (count < 4)).tolist():
+        missing = col[SCORE_DIMENSIONS[int(np.argmin(given[i]))]]
+        found.append((i, error("partial_scores", "四个维度得分须全部填写", **where(i), column=missing,
+                               expected="科学知识、科学方法、科学精神与思想、应用科学能力均填写，或只填总分")))
+    full = np.flatnonzero(~skip & (count == 4))
+    sums = 0.0 + dims[full, 0] + dims[full, 1] + dims[full, 2] + dims[full, 3]  # left to right, as sum() adds
+    totals = np.array([round(x, 6) for x in sums.tolist()], dtype=float)
+    wrong = ~np.isnan(score[full]) & (np.abs(score[full] - totals) > SCORE_TOLERANCE)
+    scores = rows.column("score")
+    for i, total in zip(full[wrong].tolist(), totals[wrong].tolist()):
+        found.append((i, error("score_sum", "总分与四个维度之和不符", **where(i), column=col["score"],
+                               value=display(scores[i]), expected=f"{total:g}（四个维度之和，误差±0.5）")))
+    completed = np.isnan(score[full])
+    if completed.any():
+        scores = scores.copy()
+        scores[full[completed]] = np.array(totals[completed].tolist() + [None], dtype=object)[:-1]
+        rows.values["score"] = scores
+    answers = {k: rows.column(k) for k in rows.values if k.startswith("item:")}
+    for i in np.flatnonzero(~skip & (count == 0) & np.isnan(score)).tolist():
+        found += [(i, p) for p in _score_from_items(rows, i, {k[5:]: a[i] for k, a in answers.items()}, items, col,
+                                                     where)]
+    return found
+
+
+def _score_from_items(rows, i: int, answers: dict, items: dict, col: dict, where) -> list:
+    """A row with neither dimensions nor 总分: score its item answers, or report that it has no score."""
     if answers and items and any(str(a).strip() for a in answers.values() if a is not None):
         sums = dict.fromkeys(SCORE_DIMENSIONS, 0.0)
         for code, answer in answers.items():
@@ -124,43 +151,59 @@ def _score_row(r: dict, items: dict, col: dict, where: dict, problems: list) -> 
             given = "" if answer is None else str(answer).strip().upper()
             if item and given not in DONT_KNOW and given == str(item["key"]).strip().upper():
                 sums[DIMENSION_LABELS[item["dimension"]]] += float(item["points"])
-        r.update(sums)
-        r["score"] = round(sum(sums.values()), 6)
-        return
-    problems.append(error("no_score", "没有得分", **where, column=col["score"],
-                          expected="四个维度得分、总分或题目作答之一"))
+        for field, value in [*sums.items(), ("score", round(sum(sums.values()), 6))]:
+            if field not in rows.values:
+                rows.values[field] = rows.column(field)
+            rows.values[field][i] = value
+        return []
+    return [error("no_score", "没有得分", **where(i), column=col["score"],
+                  expected="四个维度得分、总分或题目作答之一")]
 
 
 def _activity(result, plan: PlanContext, history: dict, today: dt.date) -> None:
     problems, spec = result.problems, ACTIVITY.sheet("activities")
     sheet = result.title("activities")
     _info_checks(result, plan, today, "owes_activity")
-    rows = result.records.get("activities", [])
+    rows = result.tables.get("activities")
     year, quarter = result.info.get("year"), result.info.get("quarter")
     _duplicates(rows, "activity_id", sheet, "活动编号", problems)
-    bounds = quarter_bounds(year, quarter) if year and quarter else None
-    limits = {f: _outlier_limit(history.get(f)) for f in ("participants", "cost_yuan")}
-    for r in rows:
-        where = {"sheet": sheet, "row": r["row_no"]}
-        start, end = r.get("start_on"), r.get("end_on")
-        if bounds and start and not bounds[0] <= start <= bounds[1]:
-            problems.append(error("outside_quarter", "开始日期不在报表季度内", **where, column="开始日期",
-                                  value=start.isoformat(),
-                                  expected=f"{bounds[0].isoformat()}至{bounds[1].isoformat()}之间"))
-        if start and end and end < start:
-            problems.append(error("end_before_start", "结束日期早于开始日期", **where, column="结束日期",
-                                  value=end.isoformat(), expected=f"不早于{start.isoformat()}"))
-        people = r.get("participants")
-        population = plan.population_of(r.get("village"), r.get("audience"))
-        if people is not None and population is not None and people > population > 0:
-            problems.append(warning("over_population", f"参与人次超过该村(社区)目标人群人口（{population:,}人）",
-                                    **where, column="参与人次", value=f"{people:,}"))
-        for field, limit in limits.items():
-            if limit is not None and r.get(field) is not None and r[field] > limit:
-                problems.append(warning("outlier", f"数值异常偏大（该部门以往同类数值通常不超过{limit:,.0f}）", **where,
-                                        column=spec.column(field).name, value=f"{r[field]:,.0f}"))
-    if not rows:
+    if rows is None or not len(rows):
         problems.append(warning("empty_return", "报表没有活动（空报），已记为已报送", sheet=sheet))
+        return
+    found: list[tuple[int, int, object]] = []  # (row index, order within the row, problem)
+    where = lambda i: {"sheet": sheet, "row": int(rows.row_no[i])}  # noqa: E731
+    starts, ends = rows.column("start_on"), rows.column("end_on")
+    start, end = _ordinals(starts), _ordinals(ends)
+    if year and quarter:
+        low, high = quarter_bounds(year, quarter)
+        for i in np.flatnonzero((start > 0) & ((start < low.toordinal()) | (start > high.toordinal()))).tolist():
+            found.append((i, 0, error("outside_quarter", "开始日期不在报表季度内", **where(i), column="开始日期",
+                                      value=starts[i].isoformat(), expected=f"{low.isoformat()}至{high.isoformat()}之间")))
+    for i in np.flatnonzero((start > 0) & (end > 0) & (end < start)).tolist():
+        found.append((i, 1, error("end_before_start", "结束日期早于开始日期", **where(i), column="结束日期",
+                                  value=ends[i].isoformat(), expected=f"不早于{starts[i].isoformat()}")))
+    people = rows.column("participants")
+    if plan.population:
+        places = list(zip(rows.column("village").tolist(), rows.column("audience").tolist()))
+        population = np.array([plan.population_of(v, a) for v, a in places], dtype=float)
+        count = rows.numbers("participants")
+        for i in np.flatnonzero((count > population) & (population > 0)).tolist():
+            found.append((i, 2, warning("over_population", f"参与人次超过该村(社区)目标人群人口（{int(population[i]):,}人）",
+                                        **where(i), column="参与人次", value=f"{people[i]:,}")))
+    for order, field in enumerate(("participants", "cost_yuan"), start=3):
+        limit = _outlier_limit(history.get(field))
+        if limit is not None:
+            values = rows.column(field)
+            for i in np.flatnonzero(rows.numbers(field) > limit).tolist():
+                found.append((i, order, warning("outlier", f"数值异常偏大（该部门以往同类数值通常不超过{limit:,.0f}）",
+                                                **where(i), column=spec.column(field).name, value=f"{values[i]:,.0f}")))
+    found.sort(key=lambda f: f[:2])
+    problems += [p for *_, p in found]
+
+
+def _ordinals(dates: np.ndarray) -> np.ndarray:
+    """Each date as its proleptic ordinal (0 where empty), for comparing whole columns."""
+    return np.array([0 if d is None else d.toordinal() for d in dates.tolist()], dtype=np.int64)
 
 
 def _outlier_limit(values) -> float | None:
@@ -176,7 +219,7 @@ def _plan(result, plan: PlanContext, history: dict, today: dt.date) -> None:
     for alias, key, label in (("phases", "phase", "阶段"), ("departments", "department", "部门名称"),
                               ("villages", "village", "村(社区)"), ("groups", "group", "重点人群"),
                               ("tasks", "task", "任务编号"), ("milestones", "milestone_id", "编号")):
-        _duplicates(records.get(alias, []), key, result.title(alias), label, problems)
+        _duplicates(result.tables.get(alias), key, result.title(alias), label, problems)
         if alias != "milestones" and not records.get(alias) and alias in result.sheet_titles:
             problems.append(error("empty_sheet", "工作计划的该工作表没有数据", sheet=result.title(alias)))
     departments = {r["department"] for r in records.get("departments", []) if r.get("department")}
@@ -193,10 +236,12 @@ def _plan(result, plan: PlanContext, history: dict, today: dt.date) -> None:
         if r.get("status") == "已完成" and r.get("done_on") is None:
             problems.append(error("required", "状态为已完成时须填写完成日期", sheet="里程碑", row=r["row_no"],
                                   column="完成日期", expected="日期"))
-    for r in records.get("departments", []):
-        r["deadline_days"] = 15 if r.get("deadline_days") is None else r["deadline_days"]
-        r["owes_survey"] = r.get("owes_survey") or "否"
-        r["owes_activity"] = r.get("owes_activity") or "是"
+    table = result.tables.get("departments")
+    for field, default in (("deadline_days", 15), ("owes_survey", "否"), ("owes_activity", "是")):
+        if table is not None:
+            values = table.column(field).copy()
+            values[pd.isna(values) if field == "deadline_days" else ~values.astype(bool)] = default
+            table.values[field] = values
     for r in records.get("targets", []):
         if r.get("base_year") and r.get("target_year") and r["target_year"] <= r["base_year"]:
             problems.append(error("target_year", "目标年度须晚于基线年度", sheet="指标目标", row=r["row_no"],

@@ -16,13 +16,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from etl import db
 from etl.limits import check_limits
 from etl.plan_context import PlanContext
 from etl.receipt import Receipt, error
 from etl.spec import SHARE_CODES
+from etl.columns import SheetRows
 from etl.validate import CheckedReturn, check_return
 
 SYSTEM_USER = "系统"
@@ -178,16 +181,11 @@ def _store(con, checked: CheckedReturn, receipt: Receipt, archived: Path, user: 
              archived.stat().st_size, user, now, received_on or now.date(), received_on is not None,
              info.get("reporter"), info.get("phone"), info.get("submitted_on"), checked.row_count,
              checked.kind.code != "plan" and checked.row_count == 0])
-        for alias, records in checked.records.items():
+        for alias, rows in checked.tables.items():
             table = TABLE_OF.get((checked.kind.code, alias))
             if table is not None:  # a survey's own 题库 is kept in the raw layer only
-                _insert_rows(con, table, return_id, records)
-            raw = pd.DataFrame({"return_id": return_id, "sheet": alias,
-                                "row_no": [r for r, _ in checked.raw[alias]],
-                                "cells": [json.dumps(c, ensure_ascii=False, default=str)
-                                          for _, c in checked.raw[alias]]})
-            if len(raw):
-                con.execute("insert into raw_rows select return_id, sheet, row_no, cells::json from raw", )
+                _insert_rows(con, table, return_id, rows)
+            _insert_raw(con, return_id, alias, rows)
         kept = [p for p in receipt.problems if p.severity != "error"]  # pre-parse warnings (macros …) too
         for p in kept:
             con.execute("insert into problems values (nextval('seq_problem_id'), ?, ?, ?, ?, ?, ?, ?, ?, ?, "
@@ -205,30 +203,66 @@ def _store(con, checked: CheckedReturn, receipt: Receipt, archived: Path, user: 
     return data_version
 
 
-def _insert_rows(con, table: str, return_id: int, records: list[dict]) -> None:
-    columns = [c[0] for c in con.execute(f"select column_name from information_schema.columns "
-                                         f"where table_name = '{table}' order by ordinal_position").fetchall()]
-    frame = pd.DataFrame([{RENAMES.get(k, k): v for k, v in r.items()} for r in records])
-    frame["return_id"] = return_id
-    if table == "plan_targets" and len(frame):
-        is_share = frame["code"].isin(SHARE_CODES)
-        for col in ("base_value", "target_value"):
-            frame[col] = frame[col].astype(float).where(~is_share, frame[col].astype(float) / 100)
-    if "is_on_theme" in frame:
-        frame["is_on_theme"] = frame["is_on_theme"].map({"是": True, "否": False})
-    for col in ("owes_survey", "owes_activity"):
-        if col in frame:
-            frame[col] = frame[col].map({"是": True, "否": False})
+def _insert_rows(con, table: str, return_id: int, rows: SheetRows) -> None:
+    """The typed rows of one sheet into `table`, in one insert through Arrow."""
+    if not len(rows):
+        return
+    columns = [c[0] for c in con.execute("select column_name from information_schema.columns where table_name = ? "
+                                         "order by ordinal_position", [table]).fetchall()]
+    field_of = {v: k for k, v in RENAMES.items()}
+    arrays = {}
     for col in columns:
-        if col not in frame:
-            frame[col] = None
-    frame = frame[columns].astype(object).where(frame[columns].notna(), None)
-    if len(frame):
-        con.register("_rows", frame)
+        if col == "return_id":
+            arrays[col] = pa.array(np.full(len(rows), return_id, dtype=np.int64))
+        elif col == "row_no":
+            arrays[col] = pa.array(rows.row_no)
+        else:
+            arrays[col] = _arrow(_stored_values(table, col, rows.column(field_of.get(col, col)), rows))
+    _rows = pa.table(arrays)  # noqa: F841 - read by name in the SQL below
+    con.execute(f"insert into {table} select * from _rows")
+
+
+def _stored_values(table: str, col: str, values: np.ndarray, rows: SheetRows) -> np.ndarray:
+    """A field's values as the table stores them: 是/否 as booleans, plan shares as fractions."""
+    if col in ("is_on_theme", "owes_survey", "owes_activity"):
+        return np.array([{"是": True, "否": False}.get(v) for v in values.tolist()], dtype=object)
+    if table == "plan_targets" and col in ("base_value", "target_value"):
+        share = np.isin(rows.column("code"), SHARE_CODES)
+        numbers = rows.numbers(col)
+        return np.where(share, numbers / 100, numbers)
+    return values
+
+
+def _arrow(values: np.ndarray) -> pa.Array:
+    """Python values (None for empty) as an Arrow array; text when the values mix types (DuckDB casts it)."""
+    if values.dtype != object:
+        return pa.array(values, from_pandas=True)
+    try:
+        return pa.array(values.tolist())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([None if v is None else str(v) for v in values.tolist()], type=pa.string())
+
+
+def _insert_raw(con, return_id: int, sheet: str, rows: SheetRows) -> None:
+    """The sheet's rows as read (cells as JSON text keyed by header) into raw_rows, in one insert."""
+    if not len(rows):
+        return
+    _raw = None
+    if rows.full_width():
         try:
-            con.execute(f"insert into {table} select * from _rows")
-        finally:
-            con.unregister("_rows")
+            _raw = pa.table({"row_no": rows.row_no, **{
+                f"c{j}": pa.DictionaryArray.from_arrays(codes.astype(np.int32), pa.array(texts.tolist(), pa.string()))
+                for j, (_, _, codes, texts) in enumerate(rows.raw)}})
+        except (pa.ArrowException, UnicodeError):  # text Arrow cannot hold (a lone surrogate): row by row below
+            _raw = None
+    if _raw is not None:
+        pairs = ", ".join(f"?, c{j}" for j in range(len(rows.raw)))
+        con.execute(f"insert into raw_rows select ?, ?, row_no, json_object({pairs}) from _raw",
+                    [return_id, sheet, *[r[0] for r in rows.raw]])
+        return
+    _raw = pd.DataFrame({"row_no": rows.row_no,  # noqa: F841 - read by name in the SQL below
+                         "cells": [json.dumps(c, ensure_ascii=False, default=str) for c in rows.raw_cells()]})
+    con.execute("insert into raw_rows select ?, ?, row_no, cells::json from _raw", [return_id, sheet])
 
 
 def current_plan(con: duckdb.DuckDBPyConnection) -> PlanContext | None:

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from etl.cells import CellError, display, is_blank, parse_cell, parse_text
+from etl.columns import SPACES, SheetRows, check_sheet, invalid_message
 from etl.plan_context import PlanContext
-from etl.read import (SheetTable, UnreadableWorkbook, find_sheet, open_workbook, read_info, read_report_type,
+from etl.read import (UnreadableWorkbook, find_sheet, open_workbook, read_info, read_report_type,
                       read_table, read_workbook)
 from etl.receipt import Problem, error, note, warning
 from etl.spec import INFO_SHEET, KIND_BY_LABEL, KINDS, SURVEY, Column, WorkbookKind
@@ -30,8 +31,7 @@ class CheckedReturn:
 
     kind: WorkbookKind | None
     info: dict[str, Any] = field(default_factory=dict)
-    records: dict[str, list[dict]] = field(default_factory=dict)
-    raw: dict[str, list[tuple[int, dict]]] = field(default_factory=dict)
+    tables: dict[str, SheetRows] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     info_rows: dict[str, int] = field(default_factory=dict)
     sheet_titles: dict[str, str] = field(default_factory=dict)
@@ -39,6 +39,11 @@ class CheckedReturn:
     def title(self, alias: str) -> str:
         """The sheet's name as the workbook spells it (a rule's message names the sheet the user sees)."""
         return self.sheet_titles.get(alias) or self.kind.sheet(alias).name
+
+    @property
+    def records(self) -> dict[str, list[dict]]:
+        """Each sheet's typed rows as dicts (built anew on each call: change `tables`, not these)."""
+        return {alias: rows.records() for alias, rows in self.tables.items()}
 
     @property
     def ok(self) -> bool:
@@ -62,7 +67,7 @@ class CheckedReturn:
 
     @property
     def row_count(self) -> int:
-        return sum(len(r) for r in self.records.values())
+        return sum(len(r) for r in self.tables.values())
 
 
 def detect_kind(data: bytes) -> WorkbookKind | None:
@@ -143,10 +148,11 @@ def check_return(data: bytes, plan: PlanContext | None, history=None,
             result.problems.append(warning("extra_column", "多余的列：已保存在原始记录中，不参与计算", sheet=table.title,
                                            row=table.header_row, column=header))
         result.sheet_titles[alias] = table.title
-        records, raw = _parse_rows(table, plan, result.problems, notes, first_seen)
-        result.records[alias], result.raw[alias] = records, raw
+        allowed = {c.plan_values: plan.allowed(c.plan_values) for c in table.columns.values() if c.plan_values}
+        result.tables[alias] = check_sheet(table, allowed, lambda column: _expected(column, plan), result.problems,
+                                           notes, first_seen)
         if kind.code == "plan":
-            plan = plan.extended(alias, records)
+            plan = plan.extended(alias, result.tables[alias].records())
     _emit_notes(notes, first_seen, result.problems)
     if not any(p.code in STRUCTURAL for p in result.problems):
         department = result.info.get("department")
@@ -170,7 +176,7 @@ def _parse_info(info: dict, rows: dict, kind: WorkbookKind, plan: PlanContext | 
             allowed = plan.allowed(column.plan_values) if plan and column.plan_values else ()
             parsed[column.field] = parse_cell(value, column, allowed).value
         except CellError as exc:
-            problems.append(error("invalid", exc.message or _invalid_message(column), **where, value=display(value),
+            problems.append(error("invalid", exc.message or invalid_message(column), **where, value=display(value),
                                   expected=exc.expected))
             parsed[column.field] = None
     if parsed.get("report_type") and parsed["report_type"].replace(" ", "") != kind.label:
@@ -179,58 +185,11 @@ def _parse_info(info: dict, rows: dict, kind: WorkbookKind, plan: PlanContext | 
     return parsed
 
 
-def _parse_rows(table: SheetTable, plan: PlanContext, problems: list[Problem], notes: Counter,
-                first_seen: dict) -> tuple[list[dict], list[tuple[int, dict]]]:
-    records, raw = [], []
-    allowed = {c.plan_values: plan.allowed(c.plan_values) for c in table.columns.values() if c.plan_values}
-    for row_no, cells in table.rows:
-        record: dict[str, Any] = {"row_no": row_no}
-        for column in table.columns.values():
-            value = table.cell(cells, column)
-            where = {"sheet": table.title, "row": row_no, "column": column.name}
-            if is_blank(value):
-                record[column.field] = None
-                if column.required:
-                    problems.append(error("required", "必填项为空", **where,
-                                          expected=_expected(column, plan)))
-                continue
-            if isinstance(value, str) and value != value.strip() and value.strip():
-                key = (table.title, column.name, SPACES)
-                notes[key] += 1
-                first_seen.setdefault(key, row_no)
-            try:
-                parsed = parse_cell(value, column, allowed.get(column.plan_values, ()))
-            except CellError as exc:
-                record[column.field] = None
-                record.setdefault("_failed", set()).add(column.field)
-                problems.append(error("invalid", exc.message or _invalid_message(column), **where, value=display(value),
-                                      expected=exc.expected))
-                continue
-            record[column.field] = parsed.value
-            if parsed.note:
-                key = (table.title, column.name, parsed.note)
-                notes[key] += 1
-                first_seen.setdefault(key, row_no)
-        record["extra"] = {h: parse_text(cells[i]).value if not is_blank(cells[i]) else None
-                           for i, h in table.extra.items() if i < len(cells)}
-        records.append(record)
-        raw.append((row_no, table.raw_record(cells)))
-    return records, raw
-
-
-SPACES = "前后的空格已去除"
-
-
 def _emit_notes(notes: Counter, first_seen: dict, problems: list[Problem]) -> None:
     """One note per (sheet, column, tolerated form), not one per cell: the office wants the pattern."""
     for (sheet, column, text), count in notes.items():
         problems.append(note("spaces" if text == SPACES else "tolerated", f"{text}（共{count}处）", sheet=sheet,
                              row=first_seen[(sheet, column, text)], column=column))
-
-
-def _invalid_message(column: Column) -> str:
-    return {"date": "不是有效日期", "int": "不是有效整数", "number": "不是有效数字",
-            "enum": "不在允许的取值中", "plan": "不在工作计划的名单中"}.get(column.kind, "内容不符合要求")
 
 
 def _expected(column: Column, plan: PlanContext | None) -> str:

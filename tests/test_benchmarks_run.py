@@ -4,5 +4,6 @@ from benchmarks.run import main
 
 def test_benchmarks_run_at_small_sizes():
     results = main(["--quick"])
-    assert [r["case"] for r in results] == ["read", "check", "estimate", "load", "formulas"]
+    assert [r["case"] for r in results] == ["read", "check", "estimate", "load", "formulas", "survey_load"]
     assert all(r["ours_s"] > 0 and r["ratio"] > 0 for r in results)
+    assert results[-1]["rows"] == 2_000 and results[-1]["memory_ratio"] > 0

@@ -1,0 +1,190 @@
+"""Loading one large survey return, against the bare python-calamine read of the same sheet.
+
+    python -m benchmarks.load            # 99,999 respondents (the sheet's 100,000-row limit with its header)
+    python -m benchmarks.load --rows 5000
+
+The return is written to disk first. Each measurement runs in a fresh Python process, after its imports:
+- read: python-calamine opens the file and reads the 调查数据 sheet into Python lists (the least any loader does);
+- load: `python -m etl load FILE --db DB` (read, check, store) into a warehouse that already holds the demo plan.
+Time is the best wall time of `repeat` runs (and the best CPU time of the process, all threads, which a busy
+machine disturbs less); memory is the peak resident set size the step adds to its process (Linux: the high-water
+mark is reset after the imports through /proc/self/clear_refs). Each is reported as a ratio load ÷ read, measured in
+the same run.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import xlsxwriter
+
+ROWS = 99_999
+SHEET = "调查数据"
+HEADER = ["问卷编号", "调查日期", "村(社区)", "城乡", "性别", "年龄", "文化程度", "重点人群", "科学知识", "科学方法",
+          "科学精神与思想", "应用科学能力", "总分", "科学兴趣"]
+VILLAGES = (("柳堡社区", "城镇"), ("新街社区", "城镇"), ("河滨社区", "城镇"), ("工业园社区", "城镇"), ("新河村", "农村"),
+            ("东庄村", "农村"), ("西湖村", "农村"), ("王集村", "农村"), ("李桥村", "农村"), ("张圩村", "农村"))
+EDUCATION = ("小学及以下", "初中", "高中(含中专)", "大专", "本科及以上")
+GROUPS = ("农民", "城镇劳动人口", "领导干部和公务员", "其他")
+# Every MESSY-th row is typed the way some departments type: 男性, full-width digits, dates as Chinese text.
+MESSY = 500
+
+
+def survey_return(path: Path, rows: int = ROWS, year: int = 2025) -> Path:
+    """Write a valid survey return of `rows` respondents of 科协 for `year` (shared strings, as Excel saves)."""
+    book = xlsxwriter.Workbook(str(path))  # shared strings, as Excel writes them
+    info = book.add_worksheet("填报信息")
+    for r, (k, v) in enumerate([("字段", "内容"), ("报表类型", "科学素质调查"), ("填报单位", "科协"), ("调查年度", year),
+                                ("填报人", "周海燕")]):
+        info.write_row(r, 0, [k, v])
+    sheet = book.add_worksheet(SHEET)
+    sheet.write_row(0, 0, HEADER)
+    date = book.add_format({"num_format": "yyyy-mm-dd"})
+    rng = np.random.default_rng(2025)
+    village = rng.integers(0, len(VILLAGES), rows)
+    age = rng.integers(6, 90, rows)
+    days = rng.integers(0, 300, rows)
+    dims = np.round(rng.uniform(0, 1, (rows, 4)) * [40, 20, 20, 20], 1)
+    education = rng.integers(0, len(EDUCATION), rows)
+    group = rng.integers(0, len(GROUPS), rows)
+    interest = rng.integers(1, 6, rows)
+    sex = rng.integers(0, 2, rows)
+    start = dt.datetime(year, 1, 1)
+    for i in range(rows):
+        row = i + 1
+        messy = i % MESSY == MESSY - 1
+        name, residence = VILLAGES[village[i]]
+        adult = age[i] >= 18
+        sheet.write_string(row, 0, f"KX{year}-{i + 1:06d}")
+        day = start + dt.timedelta(days=int(days[i]))
+        if messy:
+            sheet.write_string(row, 1, f"{day.year}年{day.month}月{day.day}日")
+        else:
+            sheet.write_datetime(row, 1, day, date)
+        sheet.write_row(row, 2, [name, residence, ("男", "女")[sex[i]] + ("性" if messy else "")])
+        if messy:
+            sheet.write_string(row, 5, str(int(age[i])).translate(str.maketrans("0123456789", "０１２３４５６７８９")))
+        else:
+            sheet.write_number(row, 5, int(age[i]))
+        if adult:
+            sheet.write_string(row, 6, EDUCATION[education[i]])
+        sheet.write_string(row, 7, GROUPS[group[i]] if adult else "未成年人")
+        sheet.write_row(row, 8, [*map(float, dims[i]), round(float(dims[i].sum()), 1), int(interest[i])])
+    book.close()
+    return Path(path)
+
+
+def _rss_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)
+
+
+def _reset_peak() -> bool:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def measure(step: str, path: Path, db_file: Path | None) -> dict:
+    """Run one step in this process after its imports: wall seconds and the peak RSS it adds (bytes)."""
+    import python_calamine
+    if step == "load":
+        import contextlib
+        import io
+        from etl import bulk, columns, rules, store, validate  # noqa: F401 - imported before the peak is reset
+        from etl.__main__ import main as etl_main
+
+        def run():
+            with contextlib.redirect_stdout(io.StringIO()) as out:
+                code = etl_main(["load", str(path), "--db", str(db_file), "--user", "benchmark"])
+            if code != 0:
+                raise SystemExit(f"load refused the benchmark return:\n{out.getvalue()[:3000]}")
+    else:
+        def run():
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+            rows = book.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
+            assert len(rows) > 1
+    exact = _reset_peak()
+    base = _rss_kb("VmRSS")
+    start, cpu = time.perf_counter(), time.process_time()
+    run()
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    peak = _rss_kb("VmHWM") - base if exact else _rss_kb("VmHWM")
+    return {"step": step, "seconds": seconds, "cpu_seconds": cpu, "peak_bytes": peak * 1024, "peak_exact": exact}
+
+
+def _in_subprocess(step: str, path: Path, db_file: Path | None) -> dict:
+    args = [sys.executable, "-m", "benchmarks.load", "--measure", step, "--file", str(path)]
+    if db_file is not None:
+        args += ["--db", str(db_file)]
+    done = subprocess.run(args, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    if done.returncode != 0:
+        raise RuntimeError(f"{step} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _plan_warehouse(folder: Path) -> Path:
+    from etl.bulk import SAMPLE_DIR
+    from etl.store import load_return
+    db_file = folder / "plan.duckdb"
+    receipt = load_return((SAMPLE_DIR / "plan.xlsx").read_bytes(), "plan.xlsx", db_file)
+    assert receipt.status == "stored", receipt.to_text()
+    return db_file
+
+
+def bench_survey_load(rows: int = ROWS, repeat: int = 2) -> dict:
+    """Time and peak memory of loading a `rows`-respondent survey return, against the bare read of its sheet."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        path = survey_return(folder / "survey_2025_科协.xlsx", rows)
+        plan_db = _plan_warehouse(folder)
+        reads, loads = [], []
+        for attempt in range(repeat):
+            reads.append(_in_subprocess("read", path, None))
+            run_dir = folder / f"run{attempt}"
+            run_dir.mkdir()
+            db_file = run_dir / "warehouse.duckdb"
+            shutil.copy(plan_db, db_file)
+            loads.append(_in_subprocess("load", path, db_file))
+        read = {key: min(r[key] for r in reads) for key in ("seconds", "cpu_seconds", "peak_bytes")}
+        load = {key: min(r[key] for r in loads) for key in ("seconds", "cpu_seconds", "peak_bytes")}
+        read_peak, load_peak = read["peak_bytes"], load["peak_bytes"]
+        return {"case": "survey_load", "rows": rows, "file_mb": path.stat().st_size / 2**20,
+                "ours_s": load["seconds"], "baseline_s": read["seconds"], "ratio": load["seconds"] / read["seconds"],
+                "ours_cpu_s": load["cpu_seconds"], "baseline_cpu_s": read["cpu_seconds"],
+                "cpu_ratio": load["cpu_seconds"] / read["cpu_seconds"],
+                "load_peak_mb": load_peak / 2**20, "read_peak_mb": read_peak / 2**20,
+                "memory_ratio": load_peak / read_peak, "peak_exact": loads[0]["peak_exact"],
+                "baseline": "bare python-calamine read of the same sheet (ratio: load ÷ read; goal ≤ 1.3×, memory ≤ 3×)"}
+
+
+def main(argv=None) -> dict | None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.load")
+    parser.add_argument("--rows", type=int, default=ROWS)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--measure", choices=["read", "load"], help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.file, args.db)))
+        return None
+    result = bench_survey_load(args.rows, args.repeat)
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return result
+
+
+if __name__ == "__main__":
+    main()
