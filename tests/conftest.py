@@ -1,12 +1,17 @@
 """Shared fixtures: the demo warehouse (loaded once per test session from data/sample) and an empty one."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from etl import bulk
+# openpyxl writes its XML with lxml when lxml is installed (python-docx brings it), with its own writer otherwise;
+# the committed fixtures (tests/make_fixtures.py) are the latter's bytes. Set before anything imports openpyxl.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
+from etl import bulk  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ORACLE = ROOT.parent / "shared" / "oracle"

@@ -17,11 +17,13 @@ import datetime as dt
 import io
 import re
 import shutil
+import os
 import sys
 import zipfile
 from pathlib import Path
 
-from openpyxl import Workbook
+os.environ.setdefault("OPENPYXL_LXML", "False")  # openpyxl's own XML writer, with or without lxml installed
+from openpyxl import Workbook  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # The day the tests pretend it is: every fixture's period (2025) is over, none is in the future.

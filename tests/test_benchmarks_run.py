@@ -1,7 +1,10 @@
 """The benchmarks still run (tiny sizes; timings are not asserted here — they are read as ratios in benchmarks/)."""
+import pytest
+
 from benchmarks.run import main
 
 
+@pytest.mark.slow
 def test_benchmarks_run_at_small_sizes():
     results = main(["--quick"])
     assert [r["case"] for r in results] == ["read", "check", "estimate", "load", "formulas", "survey_load"]

@@ -334,6 +334,7 @@ def test_unpacked_size_limit_is_configurable(monkeypatch):
     assert "超过解压后大小上限1MB" in problem.message
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("builder, at_limit, over, code, message", [
     (many_rows, 99_999, 100_000, "too_many_rows", "工作表有100,001行，超过上限100,000行"),
     (wide_sheet, 200, 201, "too_many_columns", "工作表有201列，超过上限200列"),
@@ -345,6 +346,7 @@ def test_structure_limits_refuse_just_over_and_accept_at_the_limit(builder, at_l
     assert problem.message == message
 
 
+@pytest.mark.slow
 def test_zip_bomb_is_refused_without_unpacking_it(corpus, db_file):
     for name in ("zip_bomb", "lying_zip_bomb"):
         data = corpus[name].read_bytes()
@@ -358,6 +360,7 @@ def test_zip_bomb_is_refused_without_unpacking_it(corpus, db_file):
         assert peak < 50 * MB, f"{name}: peak {peak / MB:.0f} MB"
 
 
+@pytest.mark.slow
 def test_lying_zip_bomb_check_keeps_the_whole_process_small(corpus, tmp_path):
     """tracemalloc sees Python only; here the process's peak resident memory (Rust/C allocations included)."""
     script = (
