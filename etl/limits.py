@@ -5,15 +5,15 @@ million rows gets a clear Chinese answer instead of exhausting the machine. The 
 error cells (#REF!, #DIV/0!) and formulas without a cached value, which a reader would otherwise see as blank.
 
 Nothing here trusts what the file says about itself: the zip's declared sizes are checked against what its
-deflate streams really unpack to (a zip bomb may declare a small size), and rows and columns are counted in the
-sheet XML rather than read from its <dimension> (which may lie). Every part is read in chunks of at most
-`CHUNK` bytes, so the check needs a few MB of memory whatever the file unpacks to.
+deflate streams really unpack to (a zip bomb may declare a small size, etl.package), and rows and columns are
+counted from the cells that hold something rather than read from its <dimension> (which may lie). Every part is
+read in chunks of at most `CHUNK` bytes, so the check needs a few MB of memory whatever the file unpacks to.
+.xls, .xlsb and .ods get the same checks through etl.formats.
 """
 from __future__ import annotations
 
 import io
 import os
-import posixpath
 import re
 import struct
 import zipfile
@@ -21,8 +21,11 @@ import zlib
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Iterator
-from xml.sax.saxutils import unescape
+from xml.etree.ElementTree import ParseError
 
+from etl import formats
+from etl.package import (CHUNK, IndexTooLarge, attributes, entry_count, package_names, read_index, relationships,
+                         verify_parts, workbook_part, workbook_sheets)
 from etl.receipt import Problem, error, warning
 
 MB = 1024 * 1024
@@ -37,19 +40,11 @@ MAX_CELLS = 5_000_000    # rows × columns of one sheet's used range: what a rea
 MAX_RATIO = 200          # unpacked ÷ packed beyond this is a zip bomb, not a spreadsheet
 MAX_PARTS = 2_000        # zip entries; a workbook of 50 sheets with pictures has a few hundred
 MAX_ROW_BYTES = 8 * MB   # one row's XML; 200 cells of 2,000 characters are under 2 MB
-CHUNK = MB
-MAX_INDEX_BYTES = 10 * MB  # workbook.xml and its relationships, read whole: a few KB in a real workbook
-STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"  # ISO 29500 Strict, rarely met
-_OFFICE_DOCUMENT = "/officeDocument"   # the relationship type's tail, transitional and Strict alike
-_ENTITY_QUOTES = {"&quot;": '"', "&apos;": "'"}
+_INDEX_TOO_LARGE = error("bad_zip", "文件结构异常：工作簿目录部分大得不正常", expected="用Excel重新保存后上传")
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _ATTR_R = re.compile(rb'\br="([A-Z]*)(\d*)"')
 _VALUE = re.compile(rb"<v(?:\s[^>]*)?>(.*?)</v>", re.S)
-_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*?)/?>")
-_REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*?)/?>")
-_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 _PREFIX = re.compile(rb"<(\w+):worksheet\b")
-_DTD = (b"<!DOCTYPE", b"<!ENTITY")
 # Over sheet XML whose namespace prefix (if any) iter_row_chunks has removed: literal prefixes keep them fast.
 _ROW_R = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _ROW_ANY = re.compile(rb"<row[\s>/]")
@@ -84,14 +79,14 @@ def check_limits(data: bytes, file_name: str = "") -> list[Problem]:
                       expected=f"不超过{max_upload_mb():g}MB的.xlsx")]
     head = data[:8]
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return [_ole_problem(data)]
+        return formats.check_ole(data, MAX_SHEETS, size_problem)
     if head.startswith(b"%PDF"):
         return [error("not_xlsx", "这是PDF文件，不是Excel工作簿", expected="填好的.xlsx工作簿")]
     if not head.startswith(b"PK"):
         kind = "CSV或文本文件" if _looks_like_text(data) else "无法识别的文件"
         return [error("not_xlsx", f"这是{kind}，不是Excel工作簿", expected="用下载的模板填写的.xlsx工作簿")]
     damaged = error("bad_zip", "文件已损坏或不完整（可能传输中断）", expected="重新保存后完整上传")
-    entries = _entry_count(data)
+    entries = entry_count(data)
     if entries is not None and entries > MAX_PARTS:
         return [error("too_many_parts", f"压缩包内有{entries:,}个部件，超过上限{MAX_PARTS:,}个，不是正常的工作簿",
                       expected="正常的.xlsx工作簿")]
@@ -103,11 +98,12 @@ def check_limits(data: bytes, file_name: str = "") -> list[Problem]:
         return [damaged]
     try:
         part = workbook_part(archive, package_names(archive))
+        ods = part is None and formats.is_ods(archive, package_names(archive))
     except IndexTooLarge:
-        return [error("bad_zip", "文件结构异常：工作簿目录部分大得不正常", expected="用Excel重新保存后上传")]
+        return [_INDEX_TOO_LARGE]
     except (zipfile.BadZipFile, EOFError, ValueError, OSError, KeyError, zlib.error, NotImplementedError):
         return [damaged]
-    if part is None:
+    if part is None and not ods:
         return [error("not_xlsx", "压缩包中没有Excel工作簿内容（可能是Word等其他文件改了扩展名）",
                       expected=".xlsx工作簿")]
     unpacked = sum(i.file_size for i in infos)
@@ -117,17 +113,22 @@ def check_limits(data: bytes, file_name: str = "") -> list[Problem]:
         return [_bomb(f"文件解压后达{unpacked / MB:,.0f}MB，是文件大小的{unpacked / len(data):,.0f}倍，"
                       f"超过压缩比上限{MAX_RATIO}倍（疑似压缩炸弹）")]
     try:
-        structure = _verify_parts(data, infos)
+        structure = verify_parts(data, infos)
         if structure:
             return [structure]
         problems: list[Problem] = []
         if any(n.lower().endswith("vbaproject.bin") for n in names):
             problems.append(warning("macro", "工作簿含宏，宏不会被执行，只读取单元格内容"))
-        problems += _scan_sheets(archive)
+        if ods:
+            problems += _scan_ods(archive)
+        elif part.lower().endswith(".bin"):
+            problems += _scan_xlsb(archive, part)
+        else:
+            problems += _scan_sheets(archive)
     except IndexTooLarge:
-        return [error("bad_zip", "文件结构异常：工作簿目录部分大得不正常", expected="用Excel重新保存后上传")]
-    except (zipfile.BadZipFile, EOFError, ValueError, OSError, KeyError, zlib.error, struct.error,
-            NotImplementedError, RuntimeError):
+        return [_INDEX_TOO_LARGE]
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError, KeyError, zlib.error, struct.error, IndexError,
+            NotImplementedError, RuntimeError, ParseError):
         return [damaged]
     return problems
 
@@ -143,174 +144,6 @@ def _bomb(message: str) -> Problem:
 def _looks_like_text(data: bytes) -> bool:
     sample = data[:2048]
     return b"\x00" not in sample and (b"," in sample or b"\n" in sample)
-
-
-def _ole_problem(data: bytes) -> Problem:
-    """An OLE2 compound file: an encrypted (password-protected) workbook, an old .xls, or another Office file."""
-    def has(stream: str) -> bool:
-        return stream.encode("utf-16-le") in data
-
-    if has("EncryptionInfo") or has("EncryptedPackage"):
-        return error("encrypted", "工作簿设有打开密码（文件已加密），无法读取",
-                     expected="在Excel中取消打开密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后重新上传")
-    if has("Workbook") or has("Book"):
-        return error("ole_file", "这是旧版Excel(.xls)文件，无法读取",
-                     expected="用Excel“另存为”Excel工作簿(.xlsx)后重新上传")
-    return error("ole_file", "这是旧版Office文件（如.doc/.xls）或加密文件，不是.xlsx工作簿",
-                 expected="用Excel“另存为”Excel工作簿(.xlsx)后重新上传")
-
-
-def _entry_count(data: bytes) -> int | None:
-    """The number of entries the end-of-central-directory record declares (before zipfile builds them all)."""
-    tail = data[-(65536 + 22):]
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or at + 22 > len(tail):
-        return None
-    count, directory_size = struct.unpack_from("<HI", tail, at + 10)
-    if count == 0xFFFF or directory_size == 0xFFFFFFFF:  # zip64: the real values are elsewhere
-        return len(data) // 46
-    # The count may lie; zipfile reads the whole directory. No real entry needs 1 KB of it.
-    return max(count, directory_size // 1024)
-
-
-def _verify_parts(data: bytes, infos: list[zipfile.ZipInfo]) -> Problem | None:
-    """Every part unpacks to exactly its declared size with its declared CRC, in bounded memory; no part is
-    encrypted or compressed with a method Excel does not use; no XML part declares a DTD (entity expansion)."""
-    lying = error("bad_zip", "文件结构异常：压缩包中部件的实际大小与声明不符（已损坏或被篡改，疑似压缩炸弹）",
-                  expected="用Excel重新保存后上传")
-    for info in infos:
-        if info.flag_bits & 0x1:
-            return error("encrypted", "压缩包中的部件被加密，无法读取", expected="未加密的.xlsx工作簿")
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            return error("bad_zip", "文件使用了Excel不使用的压缩方式，无法读取", expected="用Excel重新保存后上传")
-        start = info.header_offset
-        if data[start:start + 4] != b"PK\x03\x04":
-            return lying
-        name_len, extra_len = struct.unpack_from("<HH", data, start + 26)
-        local_usize = struct.unpack_from("<I", data, start + 22)[0]
-        if not info.flag_bits & 0x8 and local_usize not in (info.file_size, 0xFFFFFFFF):
-            return lying
-        begin = start + 30 + name_len + extra_len
-        compressed = memoryview(data)[begin:begin + info.compress_size]
-        if len(compressed) != info.compress_size:
-            return lying
-        is_xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
-        size, crc, tail = 0, 0, b""
-        for piece in _unpack(compressed, info.compress_type, info.file_size):
-            size += len(piece)
-            if size > info.file_size:
-                return lying
-            crc = zlib.crc32(piece, crc)
-            if is_xml:
-                window = tail + piece[:64]
-                if any(d in window for d in _DTD) or any(d in piece for d in _DTD):
-                    return error("xml_dtd", "工作簿的XML中含有DTD/实体声明（Excel不会写入，可能是恶意文件）",
-                                 expected="用Excel重新保存后上传")
-                tail = piece[-16:]
-        if size != info.file_size or crc != info.CRC:
-            return lying
-    return None
-
-
-def _unpack(compressed: memoryview, method: int, declared: int) -> Iterator[bytes]:
-    """The part's bytes in pieces of at most CHUNK, stopping just past `declared` (the caller refuses then)."""
-    if method == zipfile.ZIP_STORED:
-        for at in range(0, len(compressed), CHUNK):
-            yield bytes(compressed[at:at + CHUNK])
-        return
-    inflater = zlib.decompressobj(-15)
-    total = 0
-    for at in range(0, len(compressed), 64 * 1024):
-        pending = bytes(compressed[at:at + 64 * 1024])
-        while pending and not inflater.eof:
-            piece = inflater.decompress(pending, CHUNK)
-            pending = inflater.unconsumed_tail
-            total += len(piece)
-            yield piece
-            if total > declared:
-                return
-        if inflater.eof:
-            break
-    while not inflater.eof:
-        piece = inflater.decompress(b"", CHUNK)
-        if not piece:
-            break
-        total += len(piece)
-        yield piece
-        if total > declared:
-            return
-    if not inflater.eof:
-        raise zlib.error("deflate stream ends early")
-
-
-def _attrs(tag: bytes) -> dict[str, str]:
-    """Attributes of one tag, namespace prefixes dropped ('r:id' → 'id')."""
-    return {k.decode().split(":")[-1]: unescape(v.decode("utf-8", "replace"), _ENTITY_QUOTES)
-            for k, v in _ATTR.findall(tag)}
-
-
-class IndexTooLarge(ValueError):
-    """A package's index part (relationships, workbook) is larger than MAX_INDEX_BYTES."""
-
-
-def package_names(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Part name as the package means it ('xl/workbook.xml') → name in the zip (some writers use backslashes)."""
-    return {n.replace("\\", "/").lstrip("/"): n for n in archive.namelist()}
-
-
-def _read_index(archive: zipfile.ZipFile, names: dict[str, str], part: str) -> bytes:
-    real = names.get(part)
-    if real is None:
-        return b""
-    if archive.getinfo(real).file_size > MAX_INDEX_BYTES:
-        raise IndexTooLarge(part)
-    return archive.read(real)
-
-
-def _relationships(archive: zipfile.ZipFile, names: dict[str, str], part: str) -> list[dict[str, str]]:
-    """The relationships of `part` ('' for the package), each with its Target resolved to a part name."""
-    folder, base = posixpath.split(part)
-    rels = _read_index(archive, names, posixpath.join(folder, "_rels", base + ".rels"))
-    found = []
-    for tag in _REL_TAG.findall(rels):
-        a = _attrs(tag)
-        target = a.get("Target", "").replace("\\", "/")
-        if a.get("TargetMode", "") == "External" or not target:
-            continue
-        target = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-        found.append({**a, "Target": posixpath.normpath(target)})
-    return found
-
-
-def workbook_part(archive: zipfile.ZipFile, names: dict[str, str] | None = None) -> str | None:
-    """The workbook part's name, found through the package relationships (_rels/.rels), not a fixed path."""
-    names = package_names(archive) if names is None else names
-    for rel in _relationships(archive, names, ""):
-        if rel.get("Type", "").endswith(_OFFICE_DOCUMENT) and rel["Target"] in names:
-            return rel["Target"]
-    return "xl/workbook.xml" if "xl/workbook.xml" in names else None
-
-
-def workbook_sheets(archive: zipfile.ZipFile, names: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
-    """(sheet name, zip entry, kind) in workbook order; kind is the relationship type's tail: worksheet,
-    chartsheet, xlMacrosheet, xlIntlMacrosheet, dialogsheet (attribute order and prefixes do not matter)."""
-    names = package_names(archive) if names is None else names
-    part = workbook_part(archive, names)
-    if part is None:
-        return []
-    targets = {rel.get("Id", ""): rel for rel in _relationships(archive, names, part)}
-    sheets = []
-    for tag in _SHEET_TAG.findall(_read_index(archive, names, part)):
-        a = _attrs(tag)
-        if "name" in a:
-            rel = targets.get(a.get("id", ""), {})
-            sheets.append((a["name"], names.get(rel.get("Target", ""), ""), rel.get("Type", "").rsplit("/", 1)[-1]))
-    return sheets
-
-
-def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet name → zip entry of its XML, in workbook order."""
-    return {name: path for name, path, kind in workbook_sheets(archive) if kind == "worksheet"}
 
 
 def iter_row_chunks(archive: zipfile.ZipFile, path: str) -> Iterator[bytes]:
@@ -372,7 +205,7 @@ def scan_sheet(archive: zipfile.ZipFile, path: str, sheet: str, max_problems: in
             break
         if index == 0:
             for hidden in _HIDDEN_COLUMNS.finditer(chunk):
-                a = _attrs(hidden.group(1))
+                a = attributes(hidden.group(1))
                 if a.get("min", "").isdigit() and a.get("max", "").isdigit():
                     low, high = int(a["min"]), min(int(a["max"]), int(a["min"]) + MAX_COLUMNS)
                     facts.hidden_columns += range(low, high + 1)
@@ -433,7 +266,7 @@ def _flagged_cells(chunk: bytes) -> Iterator[tuple[bytes, bytes]]:
 
 def _cell_problem(facts: SheetFacts, sheet: str, row: int | None, column: int, attrs: bytes, body: bytes,
                   max_problems: int) -> None:
-    letters = f"{_column_letters(column)}列" if column else ""
+    letters = f"{formats.column_letters(column)}列" if column else ""
     value = _VALUE.search(body)
     if b't="e"' in attrs:
         if len(facts.problems) < max_problems:
@@ -446,6 +279,29 @@ def _cell_problem(facts: SheetFacts, sheet: str, row: int | None, column: int, a
     elif len(facts.problems) < max_problems:
         facts.problems.append(error("formula_no_value", "公式没有计算结果（未保存计算值）", sheet=sheet, row=row,
                                     column=letters, expected="在Excel中打开并保存，或改为数值"))
+
+
+def _scan_xlsb(archive: zipfile.ZipFile, part: str) -> list[Problem]:
+    """An .xlsb package: its sheets named in xl/workbook.bin, each binary sheet part counted record by record."""
+    names = package_names(archive)
+    targets = {rel.get("Id", ""): rel for rel in relationships(archive, names, part)}
+    sheets, macro = [], []
+    for name, rel_id in formats.xlsb_sheet_names(read_index(archive, names, part)):
+        rel = targets.get(rel_id, {})
+        kind = rel.get("Type", "").rsplit("/", 1)[-1]
+        if kind.lower().endswith(("macrosheet", "dialogsheet")):
+            macro.append(name)
+        elif kind == "worksheet" and rel.get("Target") in names:
+            with archive.open(names[rel["Target"]]) as stream:
+                sheets.append(formats.scan_xlsb_sheet(stream, name, MAX_ROWS, MAX_COLUMNS))
+    return formats.sheet_problems(sheets, macro, MAX_SHEETS, size_problem)
+
+
+def _scan_ods(archive: zipfile.ZipFile) -> list[Problem]:
+    """An .ods package: the tables of content.xml, repeats counted without laying cells out."""
+    with archive.open(package_names(archive)["content.xml"]) as stream:
+        sheets = formats.scan_ods(stream, MAX_ROWS, MAX_COLUMNS)
+    return formats.sheet_problems(sheets, [], MAX_SHEETS, size_problem)
 
 
 def _scan_sheets(archive: zipfile.ZipFile) -> list[Problem]:
@@ -508,11 +364,3 @@ def _column_number(letters: str) -> int:
     for ch in letters:
         number = number * 26 + ord(ch) - 64
     return number
-
-
-def _column_letters(number: int) -> str:
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters

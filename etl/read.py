@@ -23,8 +23,9 @@ from typing import Any
 import python_calamine
 
 from etl.cells import raw_text, unit_conflict, is_blank, match_header, normalize_header, parse_text
-from etl.limits import STRICT_NAMESPACE, package_names, scan_sheet, sheet_parts, workbook_part
+from etl.limits import scan_sheet
 from etl.openpyxl_book import OpenpyxlBook, SheetInfo
+from etl.package import STRICT_NAMESPACE, package_names, sheet_parts, workbook_part
 from etl.receipt import Problem, error, note, warning
 from etl.spec import INFO_SHEET, Column, Sheet, WorkbookKind
 

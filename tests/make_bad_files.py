@@ -217,7 +217,8 @@ def rezip(data: bytes, add: dict[str, bytes] | None = None, replace: dict[str, b
 def ole_compound_file(streams: dict[str, bytes]) -> bytes:
     """A version-3 compound file (512-byte sectors): header, one FAT sector, one directory sector, the streams.
 
-    Each stream is padded to at least 4,096 bytes so that it lives in ordinary sectors (no mini stream).
+    Each stream is padded with zeros to at least 4,096 bytes (its declared size included), so that it lives in
+    ordinary sectors, as the format requires of a stream that size (no mini stream).
     """
     free, end, fat_sector = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
     bodies = []
@@ -246,7 +247,7 @@ def ole_compound_file(streams: dict[str, bytes]) -> bytes:
     for i, name in enumerate(names):
         position = order.index(i)
         right = order[position + 1] + 1 if position + 1 < len(order) else free
-        entries.append(entry(name, 2, starts[i], len(streams[name]), right=right))
+        entries.append(entry(name, 2, starts[i], len(bodies[i]), right=right))
     directory = b"".join(entries).ljust(512, b"\0")
     header = (OLE_MAGIC + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
               + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)

@@ -103,7 +103,7 @@ def stored_rows(db_file: Path, receipt, columns: str = "row_no, name, participan
 REFUSED = {
     "csv": [("not_xlsx", "这是CSV或文本文件，不是Excel工作簿", "", None, "", "", ".xlsx")],
     "csv_as_xlsx": [("not_xlsx", "这是CSV或文本文件，不是Excel工作簿", "", None, "", "", ".xlsx")],
-    "old_xls": [("ole_file", "这是旧版Excel(.xls)文件", "", None, "", "", "另存为")],
+    "old_xls": [("bad_ole", "旧版Excel(.xls)文件中没有工作表（文件已损坏或不完整）", "", None, "", "", "另存为")],
     "pdf_renamed": [("not_xlsx", "这是PDF文件，不是Excel工作簿", "", None, "", "", ".xlsx")],
     "empty": [("empty_file", "文件为空（0字节）", "", None, "", "", ".xlsx")],
     "truncated_zip": [("bad_zip", "文件已损坏或不完整", "", None, "", "", "重新保存后完整上传")],

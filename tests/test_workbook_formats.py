@@ -19,6 +19,7 @@ from tests.make_format_files import FORMAT_CORPUS, base_return
 from tests.test_hostile_files import TODAY, checksums, db_file, planned, refused_unchanged  # noqa: F401 (fixtures)
 
 ALL_ROWS = "* exclude (return_id)"
+SAVE_AS = "用Excel“另存为”Excel工作簿(.xlsx)后重新上传"
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +57,9 @@ STORED = {
     "backslash_paths": [],
     "lying_dimension": [],
     "macro_sheet": ["  提醒：工作簿含宏表“宏1”（Excel 4.0宏），宏不会被执行，只读取数据工作表"],
+    "xls_return": [],   # Excel 97–2003, written by xlwt
+    "xlsb_return": [],  # Excel Binary, written record by record
+    "ods_return": [],   # OpenDocument, ending in 1,048,572 empty rows repeated, as LibreOffice saves it
 }
 
 
@@ -93,6 +97,15 @@ REFUSED = {
         "  错误：工作簿是Strict Open XML格式（“严格Open XML电子表格”），无法读取。请在Excel中“另存为”Excel工作簿(.xlsx)后重新上传。",
         "  提醒：工作簿含宏表“宏1”（Excel 4.0宏），宏不会被执行，只读取数据工作表"],
     "empty": ["  错误：文件为空（0字节），可能上传中断，应为填好的.xlsx工作簿"],
+    "ods_repeat_bomb": ["  错误：【活动明细】工作表至少有1,048,576行，超过上限100,000行，"
+                        "应为不超过100,000行（多份数据请分文件上传，并删除多余的空行）"],
+    "xlsb_far_column": ["  错误：【活动明细】工作表至少有16384列，超过上限200列，应为不超过200列（删除多余的列）"],
+    "xls_wide": ["  错误：【活动明细】工作表有256列，超过上限200列，应为不超过200列（删除多余的列）"],
+    "ole_lying_size": [f"  错误：旧版Excel(.xls)文件结构异常（已损坏或被篡改），应为{SAVE_AS}"],
+    "ole_bad_sector_size": [f"  错误：旧版Excel(.xls)文件结构异常（已损坏或被篡改），应为{SAVE_AS}"],
+    "xls_password": ["  错误：工作簿设有打开密码（文件已加密），无法读取，"
+                     "应为在Excel中取消打开密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后重新上传"],
+    "doc_renamed_xls": [f"  错误：这是旧版Word等其他Office文件，不是Excel工作簿，应为{SAVE_AS}"],
     "formulas_100k": [
         "  错误：【填报信息】缺少工作表“填报信息”，应为两列：项目名称、填写内容；其中“报表类型”填写科学素质调查、科普活动、工作计划之一",
         "  提醒：【公式】有100000个单元格是公式，已按保存的计算结果读取"],
@@ -140,3 +153,37 @@ def test_a_sheet_of_100000_formulas_is_scanned_in_linear_time(corpus):
     [problem] = check_limits(data)
     assert time.perf_counter() - started < 20
     assert (problem.code, problem.message) == ("formula_cached", "有100000个单元格是公式，已按保存的计算结果读取")
+
+
+def test_the_format_fixtures_are_what_they_claim(corpus):
+    """.xls in a compound file with a Workbook stream, .xlsb a package of binary parts, .ods an ODF package whose
+    mimetype comes first and stored; the hostile ones hold their flaw."""
+    from etl import formats
+    xls = corpus["xls_return"].read_bytes()
+    streams = formats.compound_streams(xls)
+    assert streams["Workbook"][:2] == b"\x09\x08"  # BIFF BOF
+    sheets, encrypted, macro = formats.scan_biff(streams["Workbook"])
+    assert [(s.name, s.rows, s.columns) for s in sheets] == [("填报信息", 8, 2), ("活动明细", 4, 15)]
+    with zipfile.ZipFile(corpus["xlsb_return"]) as archive:
+        assert sorted(n for n in archive.namelist() if n.endswith(".bin")) == [
+            "xl/styles.bin", "xl/workbook.bin", "xl/worksheets/sheet1.bin", "xl/worksheets/sheet2.bin"]
+        assert formats.xlsb_sheet_names(archive.read("xl/workbook.bin")) == [("填报信息", "rId1"), ("活动明细", "rId2")]
+    with zipfile.ZipFile(corpus["ods_return"]) as archive:
+        first = archive.infolist()[0]
+        assert (first.filename, first.compress_type) == ("mimetype", zipfile.ZIP_STORED)
+        assert b'table:number-rows-repeated="1048572"' in archive.read("content.xml")
+    assert formats.compound_streams(corpus["doc_renamed_xls"].read_bytes()).keys() >= {"WordDocument"}
+    with zipfile.ZipFile(corpus["ods_repeat_bomb"]) as archive:
+        assert archive.getinfo("content.xml").file_size < 10_000  # a billion cells once laid out
+
+
+def test_ods_and_xlsb_bombs_are_counted_without_laying_cells_out(corpus):
+    """The repeat count and the far column are read as numbers: the check is quick and small."""
+    import tracemalloc
+    for name in ("ods_repeat_bomb", "xlsb_far_column"):
+        tracemalloc.start()
+        started = time.perf_counter()
+        [problem] = check_limits(corpus[name].read_bytes())
+        seconds, peak = time.perf_counter() - started, tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert problem.code in ("too_many_rows", "too_many_columns") and seconds < 5 and peak < 20 * 2**20
