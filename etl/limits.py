@@ -291,10 +291,17 @@ def _scan_xlsb(archive: zipfile.ZipFile, part: str) -> list[Problem]:
         kind = rel.get("Type", "").rsplit("/", 1)[-1]
         if kind.lower().endswith(("macrosheet", "dialogsheet")):
             macro.append(name)
-        elif kind == "worksheet" and rel.get("Target") in names:
+        elif rel.get("Target") not in names:
+            return [_missing_part(name)]
+        elif kind == "worksheet":
             with archive.open(names[rel["Target"]]) as stream:
                 sheets.append(formats.scan_xlsb_sheet(stream, name, MAX_ROWS, MAX_COLUMNS))
     return formats.sheet_problems(sheets, macro, MAX_SHEETS, size_problem)
+
+
+def _missing_part(sheet: str) -> Problem:
+    return error("bad_zip", f"文件结构异常：工作表“{sheet}”的内容在文件中找不到（已损坏或被篡改）",
+                 expected="用Excel重新保存后上传")
 
 
 def _scan_ods(archive: zipfile.ZipFile) -> list[Problem]:
@@ -316,7 +323,9 @@ def _scan_sheets(archive: zipfile.ZipFile) -> list[Problem]:
         problems.append(warning("macro_sheet", f"工作簿含宏表“{'、'.join(macro)}”（Excel 4.0宏），宏不会被执行，"
                                 "只读取数据工作表"))
     for sheet, path, kind in sheets:
-        if kind == "worksheet" and path:
+        if not path:
+            return [_missing_part(sheet)]
+        if kind == "worksheet":
             problems += _sheet_problems(archive, path, sheet)
     return problems[:200]
 

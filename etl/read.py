@@ -86,7 +86,8 @@ def open_workbook(data: bytes):
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError as exc:
         raise UnreadableWorkbook("工作簿设有打开密码，无法读取。请取消密码后重新上传。") from exc
-    except Exception as exc:  # calamine raises several types for files it cannot open
+    except BaseException as exc:  # calamine raises several types, and a Rust panic (a BaseException)
+        _reraise_interrupt(exc)
         failure = exc
     if data[:2] == b"PK":
         try:
@@ -96,6 +97,12 @@ def open_workbook(data: bytes):
         except Exception:  # openpyxl cannot read it either: the reason is told below
             pass
     raise UnreadableWorkbook(_unreadable_reason(data)) from failure
+
+
+def _reraise_interrupt(exc: BaseException) -> None:
+    """Ctrl-C and exit pass through; anything else a reader raises (a panic too) means: cannot read."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
 
 
 def _unreadable_reason(data: bytes) -> str:
@@ -123,7 +130,8 @@ def _sheet_rows(book, name: str) -> tuple[Any, list[list[Any]]]:
     try:
         sheet = book.get_sheet_by_name(name)
         return sheet, sheet.to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises XmlError, ZipError … for a damaged part
+    except BaseException as exc:  # calamine raises XmlError, ZipError … for a damaged part, or panics
+        _reraise_interrupt(exc)
         raise UnreadableWorkbook(f"工作表“{name}”无法读取，文件可能已损坏。"
                                  "请用Excel另存为Excel工作簿(.xlsx)后重新上传。") from exc
 

@@ -368,7 +368,16 @@ def doc_renamed_xls() -> bytes:
     return ole_compound_file({"WordDocument": b"\xec\xa5\xc1\x00" + b"\0" * 5000})
 
 
+def xlsb_missing_sheet_part() -> bytes:
+    """An .xlsb whose 活动明细 names a relationship (rId2) that xl/_rels/workbook.bin.rels does not hold: the sheet's
+    part cannot be found (calamine panics on it; the check refuses it first)."""
+    def edit(name, body):
+        return body.replace(b'Id="rId2"', b'Id="rId9"') if name == "xl/_rels/workbook.bin.rels" else body
+    return _rewrite(xlsb_book(), edit=edit)
+
+
 FORMAT_CORPUS.update({
+    "xlsb_missing_sheet_part": ("活动.xlsb", xlsb_missing_sheet_part),
     "xls_return": ("活动.xls", xls_book),
     "xlsb_return": ("活动.xlsb", xlsb_book),
     "ods_return": ("活动.ods", ods_book),

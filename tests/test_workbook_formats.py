@@ -105,6 +105,8 @@ REFUSED = {
     "ole_bad_sector_size": [f"  错误：旧版Excel(.xls)文件结构异常（已损坏或被篡改），应为{SAVE_AS}"],
     "xls_password": ["  错误：工作簿设有打开密码（文件已加密），无法读取，"
                      "应为在Excel中取消打开密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后重新上传"],
+    "xlsb_missing_sheet_part": ["  错误：文件结构异常：工作表“活动明细”的内容在文件中找不到（已损坏或被篡改），"
+                                "应为用Excel重新保存后上传"],
     "doc_renamed_xls": [f"  错误：这是旧版Word等其他Office文件，不是Excel工作簿，应为{SAVE_AS}"],
     "formulas_100k": [
         "  错误：【填报信息】缺少工作表“填报信息”，应为两列：项目名称、填写内容；其中“报表类型”填写科学素质调查、科普活动、工作计划之一",
@@ -187,3 +189,14 @@ def test_ods_and_xlsb_bombs_are_counted_without_laying_cells_out(corpus):
         seconds, peak = time.perf_counter() - started, tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         assert problem.code in ("too_many_rows", "too_many_columns") and seconds < 5 and peak < 20 * 2**20
+
+
+def test_a_reader_panic_is_an_unreadable_error_not_a_crash(corpus):
+    """Past the checks (as when a file only the reader finds wrong), calamine's Rust panic — a BaseException —
+    becomes the Chinese reason, never an escaping exception."""
+    from etl.read import UnreadableWorkbook, open_workbook
+    with pytest.raises(UnreadableWorkbook) as raised:
+        book = open_workbook(corpus["xlsb_missing_sheet_part"].read_bytes())
+        book.get_sheet_by_name("活动明细").to_python()
+    assert str(raised.value) == ("文件无法作为Excel工作簿打开，可能已损坏或不是Excel文件。"
+                                 "请在Excel中“另存为”Excel工作簿(.xlsx)后重新上传。")
