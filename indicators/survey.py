@@ -6,20 +6,22 @@ PSU (R: svydesign(ids=~1, strata=~cell, weights=~w)), domains estimated with the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from indicators.base import SURVEY_BREAKDOWNS, finish, population, thresholds, to_date
+from indicators.base import (ADULT_AGES, ADULT_LABEL, MIN_N, SURVEY_BREAKDOWNS, finish, population, thresholds,
+                             to_date)
 from indicators.sql import sql
 from indicators.survey_stats import domain_estimates, domain_gap
-from indicators.weighting import AGE_BANDS, age_band, post_stratify
+from indicators.weighting import AGE_BANDS, MIN_PER_CELL, age_band, post_stratify
 
-MIN_N = 30
-ADULT_AGES = (18, 69)
+__all__ = ["MIN_N", "ADULT_AGES", "ADULT_LABEL"]  # re-exported: the one n ≥ 30 rule and the one 18–69 population
 EDUCATION_ORDER = ("小学及以下", "初中", "高中(含中专)", "大专", "本科及以上")
 TIER_ORDER = ("高阶", "具备", "基本具备", "较低")
+ADULT_BANDS = tuple(b for b in AGE_BANDS[:-1] if ADULT_AGES[0] <= int(b.split("–")[0]) <= ADULT_AGES[1])
 # Breakdowns that cover everyone in the band or group; the rest cover residents aged 18–69.
 ALL_AGES_BREAKDOWNS = ("年龄段", "重点人群")
 
@@ -36,6 +38,15 @@ class SurveyYear:
     method: str
     covered_population: int
     left_out_bands: tuple[str, ...]
+    n_all: int = 0  # respondents of the year, inside coverage or not
+    left_out_groups: tuple[str, ...] = ()  # surveyed, too thin to weight (step 4)
+    unsurveyed_groups: tuple[str, ...] = ()
+    covered_share: float | None = None  # of the plan's 18–69 population
+
+    @property
+    def coverage(self) -> str:
+        """'覆盖18–69岁常住人口的76.0%，未调查人群：其他' — which population the year's figures cover."""
+        return coverage_text(self.covered_share, self.unsurveyed_groups, self.left_out_groups, self.left_out_bands)
 
 
 _MEMO: dict = {}
@@ -64,21 +75,72 @@ def _weighted_years(con: duckdb.DuckDBPyConnection, as_of) -> list[SurveyYear]:
     if frame.empty:
         return []
     frame["age_band"] = age_band(frame["age"].to_numpy())
-    pop = population(con).rename(columns={"group_name": "group"})
+    pop = population(con)
     years = []
     for year, part in frame.groupby("year", sort=True):
         part = part.reset_index(drop=True)
-        if part["is_fully_weighted"].all():
-            years.append(SurveyYear(int(year), part, part["weight"].to_numpy(float), None, pd.DataFrame(),
-                                    "given", int(round(part["weight"].sum())), ()))
-        elif pop.empty:
-            years.append(SurveyYear(int(year), part, np.ones(len(part)), None, pd.DataFrame(), "unweighted",
-                                    len(part), ()))
+        if part["is_fully_weighted"].all() or pop.empty:
+            given = part["is_fully_weighted"].all()
+            weights = part["weight"].to_numpy(float) if given else np.ones(len(part))
+            years.append(SurveyYear(int(year), part, weights, None, pd.DataFrame(), "given" if given else "unweighted",
+                                    int(round(weights.sum())), _bands_left_out(part, pop), len(part),
+                                    unsurveyed_groups=_groups_unsurveyed(part, pop),
+                                    covered_share=_adult_share(pop, set(part["group_name"]), set(part["age_band"]))))
         else:
             w = post_stratify(part, pop)
-            years.append(SurveyYear(int(year), part, w.weights, w.strata, w.merges, "post_stratified",
-                                    w.covered_population, w.left_out_bands))
+            covered = w.covered
+            groups = set(part["group_name"]) - set(w.left_out_groups)
+            years.append(SurveyYear(int(year), part[covered].reset_index(drop=True), w.weights[covered],
+                                    w.strata[covered], w.merges, "post_stratified", w.covered_population,
+                                    w.left_out_bands, len(part), w.left_out_groups, w.unsurveyed_groups,
+                                    _adult_share(pop, groups, set(part["age_band"]))))
     return years
+
+
+def _bands_left_out(part: pd.DataFrame, pop: pd.DataFrame) -> tuple[str, ...]:
+    with_people = set(pop.loc[pop["population"] > 0, "age_band"])
+    return tuple(b for b in AGE_BANDS if b in with_people and b not in set(part["age_band"]))
+
+
+def _groups_unsurveyed(part: pd.DataFrame, pop: pd.DataFrame) -> tuple[str, ...]:
+    with_people = pop.loc[pop["population"] > 0, "group_name"]
+    return tuple(g for g in dict.fromkeys(with_people) if g not in set(part["group_name"]))
+
+
+def _adult_share(pop: pd.DataFrame, groups: set, bands: set) -> float | None:
+    """Share of the plan's 18–69 population in the covered groups and surveyed bands (None without population)."""
+    adult = pop[pop["age_band"].isin(ADULT_BANDS)]
+    total = adult["population"].sum()
+    if pop.empty or total <= 0:
+        return None
+    inside = adult["group_name"].isin(groups) & adult["age_band"].isin(bands)
+    return float(adult.loc[inside, "population"].sum() / total)
+
+
+def coverage_text(share: float | None, unsurveyed: tuple = (), left_out: tuple = (), bands: tuple = ()) -> str:
+    """The population a survey year covers: '覆盖18–69岁常住人口的76.0%，未调查人群：其他'."""
+    if share is None:
+        text = "工作计划无人口数据，覆盖比例无法计算"
+    else:
+        percent = Decimal(repr(100 * share)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        text = f"覆盖{ADULT_LABEL}常住人口的{percent}%"
+    if unsurveyed:
+        text += f"，未调查人群：{'、'.join(unsurveyed)}"
+    if left_out:
+        text += f"，受访不足{MIN_PER_CELL}人未纳入：{'、'.join(left_out)}"
+    if bands:
+        text += f"，无人受访的年龄段：{'、'.join(band_words(b) for b in bands)}"
+    return text
+
+
+def band_words(band: str) -> str:
+    """'18–29' → '18–29岁', '70+' → '70岁及以上'."""
+    return f"{band[:-1]}岁及以上" if band.endswith("+") else f"{band}岁"
+
+
+def survey_coverage(con: duckdb.DuckDBPyConnection, as_of) -> dict[str, str]:
+    """Per survey year ('2025'), the sentence saying which population its figures cover."""
+    return {str(sy.year): sy.coverage for sy in survey_years(con, as_of)}
 
 
 def _domains(sy: SurveyYear, by: str | None, base: np.ndarray, con):
@@ -86,7 +148,9 @@ def _domains(sy: SurveyYear, by: str | None, base: np.ndarray, con):
     frame = sy.frame
     if by not in ALL_AGES_BREAKDOWNS:
         base = base & frame["age"].between(*ADULT_AGES).to_numpy()
-    return {"全镇": base} if by is None else _category_masks(sy, by, base, con)
+    if by is None:
+        return {"全镇": base} if base.any() else {}
+    return _category_masks(sy, by, base, con)
 
 
 def _category_masks(sy: SurveyYear, by: str, base: np.ndarray, con) -> pd.Categorical:
@@ -223,21 +287,26 @@ def minor_interest_rate(con: duckdb.DuckDBPyConnection, as_of, by: str | None = 
         interest = sy.frame["interest"].to_numpy(float)
         y = np.where(np.isnan(interest), np.nan, (interest >= 4).astype(float))
         minors = (sy.frame["age"] < 18).to_numpy() & ~np.isnan(interest)
-        domains = {"未成年人": minors} if by is None else _category_masks(sy, by, minors, con)
+        domains = ({"未成年人": minors} if minors.any() else {}) if by is None else _category_masks(sy, by, minors, con)
         if _labels(domains):
             tables.append(_estimate_table(sy, y, domains, by))
     return _combine(tables, by, "share")
 
 
 def weighting_report(con: duckdb.DuckDBPyConnection, as_of) -> pd.DataFrame:
-    """How each survey year was weighted: method, respondents, population covered, bands left out, merges.
+    """How each survey year was weighted: method, respondents, population covered, groups and bands left out, merges.
 
-    Columns: period, method, n, covered_population, left_out_bands, merges (DataFrame per year).
+    Columns: period, method, n (all respondents), n_covered, covered_population, covered_share, left_out_bands,
+    left_out_groups, unsurveyed_groups, coverage (the sentence), merges (DataFrame per year, MERGE_COLUMNS).
     """
-    words = {"given": "使用报表中的权重", "post_stratified": "按人口结构事后分层加权", "unweighted": "未加权（计划无人口数据）"}
-    return pd.DataFrame([{"period": str(sy.year), "method": words[sy.method], "n": len(sy.frame),
-                          "covered_population": sy.covered_population,
-                          "left_out_bands": "、".join(sy.left_out_bands), "merges": sy.merges}
+    words = {"given": "使用报表中的权重", "post_stratified": "在各重点人群内按城乡×性别×年龄段事后分层加权",
+             "unweighted": "未加权（计划无人口数据）"}
+    return pd.DataFrame([{"period": str(sy.year), "method": words[sy.method], "n": sy.n_all or len(sy.frame),
+                          "n_covered": len(sy.frame), "covered_population": sy.covered_population,
+                          "covered_share": sy.covered_share, "left_out_bands": "、".join(sy.left_out_bands),
+                          "left_out_groups": "、".join(sy.left_out_groups),
+                          "unsurveyed_groups": "、".join(sy.unsurveyed_groups), "coverage": sy.coverage,
+                          "merges": sy.merges}
                          for sy in survey_years(con, as_of)])
 
 

@@ -1,10 +1,13 @@
-"""Post-stratification of a survey year to the plan's population, with the cell-merging rule of INDICATORS.md.
+"""Post-stratification of a survey year inside each key group, with the merge order of INDICATORS.md ("Weights").
 
-Cells are 城乡 × 性别 × 年龄段. An age band with no respondent at all lies outside the survey (left out, never
-merged in). Within the surveyed bands, a cell with population but fewer than two respondents — or with
-respondents but no population — is merged with the neighbouring age band of the same 城乡 × 性别 (the
-younger one first), then across 性别. Every merge is listed. The loop runs over cells (at most 28), never
-over respondents.
+Cells are 重点人群 × 城乡 × 性别 × 年龄段. A key group with no respondent, and an age band with no respondent at
+all that year, lie outside the survey. Inside each surveyed group (never across groups), so that every cell has
+at least two respondents and a population above zero:
+  1. per group × 城乡 × 性别, the youngest weak band unit merges with its younger neighbour (older if youngest);
+  2. a group × 城乡 where one 性别 is thin (over all its bands) is weighted with both 性别 pooled;
+  3. a group where one 城乡 is thin (pooled over 性别) is weighted pooled over 城乡 and 性别;
+  4. a group with fewer than two respondents, or no population in its bands, is left out.
+Every merge is listed with its step. Loops run over groups and cells, never over respondents.
 """
 from __future__ import annotations
 
@@ -17,6 +20,12 @@ from etl.spec import AGE_BANDS  # the plan's 年龄段, as DATA.md names them
 
 _BAND_EDGES = np.array([18, 30, 40, 50, 60, 70])
 MIN_PER_CELL = 2
+KEYS = ["group_name", "residence", "sex", "age_band"]
+POOLED_RESIDENCE = "城乡合并"
+POOLED_SEX = "男女合并"
+STEP_WORDS = {1: "相邻年龄段合并", 2: "男女合并", 3: "城乡、男女合并", 4: "不纳入加权"}
+MERGE_COLUMNS = ["步骤", "重点人群", "单元", "并入", "受访人数", "人口数", "原因"]
+_ORDER = {"residence": ("城镇", "农村"), "sex": ("男", "女")}
 
 
 def age_band(age) -> np.ndarray:
@@ -26,74 +35,137 @@ def age_band(age) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Weighting:
-    """Weights of one survey year: per respondent weight and stratum, the merges, the population covered."""
+    """Weights of one survey year: per respondent weight and cell (NaN / None outside coverage), how they were made."""
 
     weights: np.ndarray
     strata: np.ndarray
-    merges: pd.DataFrame  # 合并后的层, 原始单元, 受访人数, 人口数, 原因
+    units: pd.DataFrame  # group_name, residence, sex, age_band, n, population, cell (None = not covered)
+    merges: pd.DataFrame  # MERGE_COLUMNS
     covered_population: int
-    left_out_bands: tuple[str, ...]
+    left_out_groups: tuple[str, ...]  # surveyed, but too thin to weight (step 4)
+    unsurveyed_groups: tuple[str, ...]  # population, but no respondent that year
+    left_out_bands: tuple[str, ...]  # population, but no respondent at all that year
+
+    @property
+    def covered(self) -> np.ndarray:
+        """Which respondents lie inside the weighted population."""
+        return ~np.isnan(self.weights)
+
+
+def _weak(n, p) -> bool:
+    return n < MIN_PER_CELL or p <= 0
+
+
+def _why(n, p) -> str:
+    if n == 0:
+        return "无人受访"
+    return f"受访{int(n)}人，不足{MIN_PER_CELL}人" if n < MIN_PER_CELL else "人口数为0"
+
+
+def _label(group, residence=None, sex=None, bands=None) -> str:
+    parts = [group, residence or POOLED_RESIDENCE, sex or POOLED_SEX]
+    return "·".join(parts + (["＋".join(bands)] if bands else []))
+
+
+def _ordered(values, kind: str | None = None) -> list:
+    present = list(dict.fromkeys(v for v in values if pd.notna(v)))
+    order = _ORDER.get(kind, ())
+    return [v for v in order if v in present] + [v for v in present if v not in order]
+
+
+def merge_bands(bands: list[str], n: list[float], p: list[float]) -> tuple[list[list[str]], list[dict]]:
+    """Step 1 on one column of band units: the merged band lists (age order) and each merge made."""
+    units, n, p = [[b] for b in bands], list(n), list(p)
+    merges = []
+    while len(units) > 1:
+        weak = [i for i in range(len(units)) if _weak(n[i], p[i])]
+        if not weak:
+            break
+        i = weak[0]
+        j = i - 1 if i > 0 else i + 1
+        merges.append({"from": units[i], "into": units[j], "n": n[i], "p": p[i],
+                       "why": f"{_why(n[i], p[i])}，并入相邻{'较低' if j < i else '较高'}年龄段"})
+        lo, hi = min(i, j), max(i, j)
+        units[lo], n[lo], p[lo] = units[lo] + units[hi], n[lo] + n[hi], p[lo] + p[hi]
+        del units[hi], n[hi], p[hi]
+    return units, merges
 
 
 def post_stratify(respondents: pd.DataFrame, population: pd.DataFrame) -> Weighting:
-    """Weights for `respondents` (residence, sex, age_band) from `population` (same keys, population)."""
-    keys = ["residence", "sex", "age_band"]
+    """Weights for `respondents` (group_name, residence, sex, age_band) from `population` (same keys + population)."""
+    counts = respondents.groupby(KEYS).size().rename("n")
+    pop = population.groupby(KEYS)["population"].sum()
+    units = pd.concat([counts, pop], axis=1).fillna(0).reset_index()
     surveyed = [b for b in AGE_BANDS if (respondents["age_band"] == b).any()]
-    pop = population.groupby(keys, as_index=False)["population"].sum()
-    counts = respondents.groupby(keys).size().rename("n").reset_index()
-    grid = pd.MultiIndex.from_product([sorted(set(pop["residence"]) | set(respondents["residence"])),
-                                       sorted(set(pop["sex"]) | set(respondents["sex"])), surveyed],
-                                      names=keys).to_frame(index=False)
-    cells = grid.merge(pop, on=keys, how="left").merge(counts, on=keys, how="left").fillna({"population": 0, "n": 0})
-    cells = cells[(cells["population"] > 0) | (cells["n"] > 0)].reset_index(drop=True)
-    cells["band_no"] = cells["age_band"].map({b: i for i, b in enumerate(AGE_BANDS)})
-    group = np.arange(len(cells))
-    merges = []
-    while True:
-        totals = pd.DataFrame({"g": group, "n": cells["n"], "p": cells["population"]}).groupby("g").sum()
-        weak = totals[((totals["n"] < MIN_PER_CELL) & (totals["p"] > 0)) | ((totals["n"] > 0) & (totals["p"] == 0))]
-        if weak.empty or totals.shape[0] == 1:
-            break
-        g = int(weak.index[0])
-        target, reason = _neighbour(cells, group, g)
-        if target is None:
-            break
-        merges.append({"from": _label(cells, group == g), "into": _label(cells, group == target), "reason": reason,
-                       "n": int(totals.loc[g, "n"]), "population": int(totals.loc[g, "p"])})
-        group[group == g] = target
-    cells["stratum"] = [_label(cells, group == g) for g in group]
-    lookup = cells.set_index(keys)["stratum"]
-    strata = lookup.reindex(pd.MultiIndex.from_frame(respondents[keys])).to_numpy()
-    stratum_totals = pd.DataFrame({"s": cells["stratum"], "n": cells["n"], "p": cells["population"]}).groupby("s").sum()
-    weights = (stratum_totals["p"] / stratum_totals["n"]).reindex(strata).to_numpy(dtype=float)
-    merged = pd.DataFrame(merges, columns=["from", "into", "reason", "n", "population"]).rename(columns={
-        "from": "原单元", "into": "并入", "reason": "原因", "n": "受访人数", "population": "人口数"})
-    left_out = tuple(b for b in AGE_BANDS if b not in surveyed and (population["age_band"] == b).any())
-    return Weighting(weights, strata, merged, int(cells["population"].sum()), left_out)
+    band_pop = units.groupby("age_band")["population"].sum()
+    left_out_bands = tuple(b for b in AGE_BANDS if b not in surveyed and band_pop.get(b, 0) > 0)
+    units = units[units["age_band"].isin(surveyed)].reset_index(drop=True)
+    units["cell"] = None
+    merges: list[dict] = []
+    left_out, unsurveyed = [], []
+    groups = _ordered(list(population["group_name"]) + list(respondents["group_name"]))
+    for group in groups:
+        in_group = units["group_name"] == group
+        bands = [b for b in surveyed if units.loc[in_group & (units["age_band"] == b), ["n", "population"]].any(axis=None)]
+        part = units[in_group & units["age_band"].isin(bands)]
+        n_g, p_g = part["n"].sum(), part["population"].sum()
+        if n_g == 0:
+            if population.loc[population["group_name"] == group, "population"].sum() > 0:
+                unsurveyed.append(group)
+            continue
+        if _weak(n_g, p_g):
+            left_out.append(group)
+            merges.append(_row(4, group, group, "—", n_g, p_g, f"{_why(n_g, p_g)}，该人群不纳入加权，不在覆盖范围内"))
+            continue
+        for residence, sex in _columns(part, group, merges):
+            column = part[((part["residence"] == residence) | (residence is None))
+                          & ((part["sex"] == sex) | (sex is None))]
+            sums = column.groupby("age_band")[["n", "population"]].sum().reindex(bands, fill_value=0)
+            cells, steps = merge_bands(bands, sums["n"].tolist(), sums["population"].tolist())
+            for m in steps:
+                merges.append(_row(1, group, _label(group, residence, sex, m["from"]),
+                                   _label(group, residence, sex, m["into"]), m["n"], m["p"], m["why"]))
+            for cell in cells:
+                units.loc[column.index[column["age_band"].isin(cell)], "cell"] = _label(group, residence, sex, cell)
+    return _weights(respondents, units, merges, tuple(left_out), tuple(unsurveyed), left_out_bands)
 
 
-def _neighbour(cells: pd.DataFrame, group: np.ndarray, g: int) -> tuple[int | None, str]:
-    """The group to merge `g` into: younger band, older band (same 城乡×性别), then the other 性别."""
-    members = cells[group == g]
-    residence, sex = members["residence"].iloc[0], members["sex"].iloc[0]
-    same = (cells["residence"] == residence) & (cells["sex"] == sex) & (group != g)
-    low, high = members["band_no"].min(), members["band_no"].max()
-    younger = cells[same & (cells["band_no"] < low)]
-    if not younger.empty:
-        return int(group[younger["band_no"].idxmax()]), "受访人数不足2人，并入相邻较低年龄段"
-    older = cells[same & (cells["band_no"] > high)]
-    if not older.empty:
-        return int(group[older["band_no"].idxmin()]), "受访人数不足2人，并入相邻较高年龄段"
-    other = cells[(cells["residence"] == residence) & (cells["sex"] != sex) & (group != g)]
-    if not other.empty:
-        nearest = (other["band_no"] - low).abs().idxmin()
-        return int(group[nearest]), "同城乡同性别无可合并年龄段，跨性别合并"
-    rest = cells[group != g]
-    if rest.empty:
-        return None, ""
-    return int(group[rest.index[0]]), "同城乡无可合并单元，跨城乡合并"
+def _columns(part: pd.DataFrame, group: str, merges: list[dict]) -> list[tuple[str | None, str | None]]:
+    """Steps 2 and 3: the (城乡, 性别) columns of one group, None where pooled; the pooling is listed."""
+    def present(frame):
+        return frame[["n", "population"]].any(axis=None)
+    residences = [r for r in _ordered(part["residence"], "residence") if present(part[part["residence"] == r])]
+    thin = [(r, part[part["residence"] == r]) for r in residences]
+    thin = [(r, f) for r, f in thin if _weak(f["n"].sum(), f["population"].sum())]
+    for r, f in thin:
+        merges.append(_row(3, group, f"{group}·{r}", _label(group), f["n"].sum(), f["population"].sum(),
+                           f"{r}{_why(f['n'].sum(), f['population'].sum())}，该人群城乡、男女合并加权"))
+    if thin:
+        return [(None, None)]
+    columns = []
+    for r in residences:
+        here = part[part["residence"] == r]
+        sexes = [s for s in _ordered(here["sex"], "sex") if present(here[here["sex"] == s])]
+        weak = [(s, here[here["sex"] == s]) for s in sexes]
+        weak = [(s, f) for s, f in weak if _weak(f["n"].sum(), f["population"].sum())]
+        for s, f in weak:
+            merges.append(_row(2, group, f"{group}·{r}·{s}", _label(group, r), f["n"].sum(), f["population"].sum(),
+                               f"{s}性{_why(f['n'].sum(), f['population'].sum())}，{r}男女合并加权"))
+        columns += [(r, None)] if weak else [(r, s) for s in sexes]
+    return columns
 
 
-def _label(cells: pd.DataFrame, mask) -> str:
-    part = cells[mask]
-    return "＋".join(f"{r}·{s}·{b}" for r, s, b in zip(part["residence"], part["sex"], part["age_band"]))
+def _row(step, group, unit, into, n, p, why) -> dict:
+    return dict(zip(MERGE_COLUMNS, [step, group, unit, into, int(n), int(p), why]))
+
+
+def _weights(respondents, units, merges, left_out, unsurveyed, left_out_bands) -> Weighting:
+    covered = units[units["cell"].notna()]
+    totals = covered.groupby("cell")[["n", "population"]].sum()
+    rate = totals["population"] / totals["n"]
+    lookup = covered.set_index(KEYS)["cell"]
+    strata = lookup.reindex(pd.MultiIndex.from_frame(respondents[KEYS])).to_numpy(dtype=object)
+    weights = rate.reindex(strata).to_numpy(dtype=float)
+    strata = np.where(np.isnan(weights), None, strata)
+    return Weighting(weights, strata, units, pd.DataFrame(merges, columns=MERGE_COLUMNS),
+                     int(round(covered["population"].sum())), left_out, unsurveyed, left_out_bands)

@@ -36,5 +36,6 @@ else:
                  key="accepted_table")
 
 st.subheader("调查加权：合并的加权单元")
-st.caption("调查结果按工作计划的人口结构（城乡×性别×年龄段）事后分层加权；受访太少的单元须与相邻单元合并。")
+st.caption("调查结果在各重点人群内按工作计划的人口结构（城乡×性别×年龄段）事后分层加权；受访太少的单元按步骤合并："
+           "1 并入相邻年龄段，2 男女合并，3 城乡、男女合并，4 该人群不纳入加权。")
 parts.weighting_section(data.query("weighting"))

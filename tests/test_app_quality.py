@@ -7,9 +7,8 @@ import datetime as dt
 
 import pytest
 
-from charts import fmt
 from etl import db, store
-from indicators import status, survey
+from indicators import status
 from tests import workbooks as wb
 from tests.apptest_util import page_text, run_app
 
@@ -79,15 +78,21 @@ def test_accepting_a_warning_moves_it_to_the_accepted_list_and_changes_nothing_e
     assert store.history(quality_db).equals(history_before)
 
 
-def test_the_weighting_merges_of_each_survey_year_are_listed(quality_db):
+def test_the_weighting_merges_of_each_survey_year_are_listed_by_step(quality_db):
+    # 12 respondents, all 其他·城镇: 11 aged 18–29, one aged 35. 其他·农村 has 700 residents and nobody surveyed, so
+    # the group pools 城乡 and 性别 (step 3); then 30–39 (1 respondent, 600 residents) joins 18–29 (step 1).
+    # Covered: 其他 aged 18–39 = (200 + 150) × 2 sexes × 2 villages = 1,400 of the 1,600 residents aged 18–69.
     at = run_app(PAGE, as_of=D(2021, 12, 31))
-    with db.connect(quality_db) as con:
-        report = survey.weighting_report(con, "2021-12-31").iloc[0]
-    assert f"**2021年**：按人口结构事后分层加权，受访{fmt.count(report['n'], '人')}，" \
-           f"覆盖人口{fmt.count(report['covered_population'], '人')}；未调查的年龄段不参与加权：0–17、60–69。" in page_text(at)
+    text = page_text(at)
+    assert ("**2021年**：在各重点人群内按城乡×性别×年龄段事后分层加权，受访12人，代表人口1,400人；"
+            "覆盖18–69岁常住人口的87.5%，未调查人群：未成年人，无人受访的年龄段：0–17岁、60–69岁。") in text
     shown = next(d.value for d in at.dataframe if "并入" in d.value.columns)
-    assert shown.astype(object).values.tolist() == report["merges"].astype(object).values.tolist()
-    assert f"合并了{len(report['merges'])}次加权单元" in page_text(at)
+    assert shown.astype(object).values.tolist() == [
+        ["步骤1（相邻年龄段合并）", "其他", "其他·城乡合并·男女合并·30–39", "其他·城乡合并·男女合并·18–29", "1人", "600人",
+         "受访1人，不足2人，并入相邻较低年龄段"],
+        ["步骤3（城乡、男女合并）", "其他", "其他·农村", "其他·城乡合并·男女合并", "0人", "700人",
+         "农村无人受访，该人群城乡、男女合并加权"]]
+    assert "共2处合并" in text
 
 
 def test_a_reporter_sees_their_warnings_without_accept_buttons(quality_db, monkeypatch):

@@ -1,7 +1,7 @@
 """The demo town's yearly literacy rate and urban–rural gap, against an independent computation in this test.
 
-The independent side reads the stored rows with plain SQL, post-stratifies with its own loop over cells (the
-merge rule written again from INDICATORS.md), and computes the stratified Taylor variance in plain Python. It
+The independent side reads the stored rows with plain SQL, post-stratifies inside each key group with its own
+loops (steps 1–4 of INDICATORS.md "Weights" written again, respondents outside coverage left out), and computes the stratified Taylor variance in plain Python. It
 never calls indicators/.
 """
 from __future__ import annotations
@@ -27,50 +27,63 @@ def band(age: int) -> str:
     return "70+"
 
 
+def _merge_bands(bands, n_of, p_of):
+    """Step 1 by hand: the youngest unit with < 2 respondents or no population joins its younger neighbour."""
+    units = [[b] for b in bands]
+    while len(units) > 1:
+        weak = [i for i, u in enumerate(units) if sum(n_of(b) for b in u) < 2 or sum(p_of(b) for b in u) <= 0]
+        if not weak:
+            break
+        i = weak[0]
+        j = i - 1 if i else 1
+        lo, hi = min(i, j), max(i, j)
+        units[lo:hi + 1] = [units[lo] + units[hi]]
+    return units
+
+
 def independent_weights(rows, population):
-    """Post-stratify by hand: cells residence·sex·band; merge weak cells younger band first, then older."""
+    """Post-stratify by hand inside each key group (steps 1–4 of INDICATORS.md); None = outside coverage."""
     surveyed = {band(r["age"]) for r in rows}
     count, pop = defaultdict(int), defaultdict(int)
     for r in rows:
-        count[(r["residence"], r["sex"], band(r["age"]))] += 1
-    for (res, sex, b), p in population.items():
-        if b in surveyed:
-            pop[(res, sex, b)] += p
-    cells = sorted(set(count) | set(pop), key=lambda c: (c[0], c[1], BANDS.index(c[2])))
-    group = {c: i for i, c in enumerate(cells)}
+        count[(r["group"], r["residence"], r["sex"], band(r["age"]))] += 1
+    for key, p in population.items():
+        if key[3] in surveyed:
+            pop[key] += p
+    cell_of = {}
+    for g in {r["group"] for r in rows}:
+        keys = [k for k in set(count) | set(pop) if k[0] == g and (count[k] or pop[k])]
 
-    def totals(g):
-        members = [c for c in cells if group[c] == g]
-        return sum(count[c] for c in members), sum(pop[c] for c in members), members
-
-    changed = True
-    while changed:
-        changed = False
-        for g in sorted(set(group.values())):
-            n, p, members = totals(g)
-            if (n < 2 and p > 0) or (n > 0 and p == 0):
-                res, sex = members[0][0], members[0][1]
-                low = min(BANDS.index(c[2]) for c in members)
-                high = max(BANDS.index(c[2]) for c in members)
-                same = [c for c in cells if c[0] == res and c[1] == sex and group[c] != g]
-                younger = [c for c in same if BANDS.index(c[2]) < low]
-                older = [c for c in same if BANDS.index(c[2]) > high]
-                if younger:
-                    target = group[max(younger, key=lambda c: BANDS.index(c[2]))]
-                elif older:
-                    target = group[min(older, key=lambda c: BANDS.index(c[2]))]
+        def thin(match, keys=keys):
+            return sum(count[k] for k in keys if match(k)) < 2 or sum(pop[k] for k in keys if match(k)) <= 0
+        if thin(lambda k: True):
+            continue                                                         # step 4: the group is left out
+        bands = sorted({k[3] for k in keys}, key=BANDS.index)
+        places = sorted({k[1] for k in keys})
+        if any(thin(lambda k, r=r: k[1] == r) for r in places):
+            columns = [(None, None)]                                         # step 3: pool 城乡 and 性别
+        else:
+            columns = []
+            for r in places:
+                sexes = sorted({k[2] for k in keys if k[1] == r})
+                if any(thin(lambda k, r=r, s=s: k[1] == r and k[2] == s) for s in sexes):
+                    columns.append((r, None))                                # step 2: pool 性别
                 else:
-                    target = group[next(c for c in cells if c[0] == res and c[1] != sex)]
-                for c in members:
-                    group[c] = target
-                changed = True
-                break
-    weight = {}
-    for g in set(group.values()):
-        n, p, _ = totals(g)
-        weight[g] = p / n
-    return [(weight[group[(r["residence"], r["sex"], band(r["age"]))]], group[(r["residence"], r["sex"], band(r["age"]))])
-            for r in rows]
+                    columns += [(r, s) for s in sexes]
+        for r, s in columns:
+            inside = [k for k in keys if r in (None, k[1]) and s in (None, k[2])]
+            units = _merge_bands(bands, lambda b: sum(count[k] for k in inside if k[3] == b),
+                                 lambda b: sum(pop[k] for k in inside if k[3] == b))
+            for unit in units:
+                for k in inside:
+                    if k[3] in unit:
+                        cell_of[k] = (g, r, s, tuple(unit))
+    n_cell, p_cell = defaultdict(int), defaultdict(int)
+    for k, cell in cell_of.items():
+        n_cell[cell] += count[k]
+        p_cell[cell] += pop[k]
+    keys = [(r["group"], r["residence"], r["sex"], band(r["age"])) for r in rows]
+    return [(p_cell[cell_of[k]] / n_cell[cell_of[k]], cell_of[k]) if k in cell_of else None for k in keys]
 
 
 def domain_share(rows, weights, in_domain):
@@ -99,18 +112,19 @@ def variance(z_a, z_b=None):
 def demo(demo_db_master):
     with db.connect(demo_db_master) as con:
         rows = con.execute(
-            "select r.year, s.age, s.residence, s.sex, (s.score >= 70)::int as literate "
+            "select r.year, s.age, s.residence, s.sex, s.group_name, (s.score >= 70)::int as literate "
             "from survey_responses s join returns r using (return_id) where r.is_current order by s.return_id, s.row_no"
         ).fetchall()
         population = defaultdict(int)
-        for res, sex, b, p in con.execute("select residence, sex, age_band, sum(population) from plan_population "
-                                          "where return_id = (select return_id from v_plan_return) group by all").fetchall():
-            population[(res, sex, b)] = p
+        for g, res, sex, b, p in con.execute(
+                "select group_name, residence, sex, age_band, sum(population) from plan_population "
+                "where return_id = (select return_id from v_plan_return) group by all").fetchall():
+            population[(g, res, sex, b)] = p
         rate = survey.literacy_rate(con, "2025-12-31").set_index("period")
         gap = survey.urban_rural_gap(con, "2025-12-31").set_index("period")
     by_year = defaultdict(list)
-    for year, age, res, sex, lit in rows:
-        by_year[year].append({"age": age, "residence": res, "sex": sex, "literate": lit})
+    for year, age, res, sex, group, lit in rows:
+        by_year[year].append({"age": age, "residence": res, "sex": sex, "group": group, "literate": lit})
     return by_year, population, rate, gap
 
 
@@ -124,8 +138,8 @@ def test_demo_has_five_survey_years_with_rising_rates_urban_above_rural(demo):
 @pytest.mark.parametrize("year", [2021, 2022, 2023, 2024, 2025])
 def test_town_rate_and_gap_agree_with_an_independent_computation(demo, year):
     by_year, population, rate, gap = demo
-    rows = by_year[year]
-    weights = independent_weights(rows, population)
+    weighted = [(r, w) for r, w in zip(by_year[year], independent_weights(by_year[year], population)) if w]
+    rows, weights = [r for r, _ in weighted], [w for _, w in weighted]
     adult = lambda r: 18 <= r["age"] <= 69  # noqa: E731
     p, z = domain_share(rows, weights, adult)
     assert rate.loc[str(year), "value"] == pytest.approx(p, abs=1e-12)

@@ -11,29 +11,35 @@ def test_age_bands_follow_the_plan_sheet():
                                                                "70+", "70+"]
 
 
-def test_weak_cells_merge_younger_first_then_older_then_across_sex():
+def test_cells_are_made_inside_each_key_group_in_the_stated_order():
     population = pd.DataFrame([
-        ("城镇", "男", "18–29", 300), ("城镇", "男", "30–39", 200), ("城镇", "男", "40–49", 999),
-        ("城镇", "女", "18–29", 100), ("城镇", "女", "30–39", 200),
-        ("农村", "男", "18–29", 400),
-        ("农村", "女", "18–29", 100), ("农村", "女", "30–39", 50),
-    ], columns=["residence", "sex", "age_band", "population"])
+        ("农民", "城镇", "男", "18–29", 300), ("农民", "城镇", "男", "30–39", 200), ("农民", "城镇", "男", "40–49", 999),
+        ("农民", "城镇", "女", "18–29", 100), ("农民", "城镇", "女", "30–39", 200),
+        ("农民", "农村", "男", "18–29", 400),
+        ("农民", "农村", "女", "18–29", 100), ("农民", "农村", "女", "30–39", 50),
+        ("其他", "城镇", "男", "18–29", 500), ("领导干部和公务员", "城镇", "男", "18–29", 80),
+    ], columns=["group_name", "residence", "sex", "age_band", "population"])
     respondents = pd.DataFrame(
-        [("城镇", "男", "18–29")] * 3 + [("城镇", "男", "30–39")] + [("城镇", "女", "30–39")] * 2
-        + [("农村", "男", "18–29")] * 2 + [("农村", "女", "18–29")], columns=["residence", "sex", "age_band"])
+        [("农民", "城镇", "男", "18–29")] * 3 + [("农民", "城镇", "男", "30–39")] + [("农民", "城镇", "女", "30–39")] * 2
+        + [("农民", "农村", "男", "18–29")] * 2 + [("农民", "农村", "女", "18–29")]
+        + [("领导干部和公务员", "城镇", "男", "18–29")], columns=["group_name", "residence", "sex", "age_band"])
     w = post_stratify(respondents, population)
-    # 城镇·男·30–39 (1 respondent) joins the younger band: 4 people for 500 residents.
-    # 城镇·女·18–29 (nobody) has no younger band: it joins 30–39, 2 people for 300.
-    # 农村·女 has 1 person in all: its bands merge, then join 农村·男 across sex: 3 people for 550.
-    assert list(w.weights) == pytest.approx([125] * 4 + [150] * 2 + [550 / 3] * 3)
-    assert w.weights.sum() == pytest.approx(1350) and w.covered_population == 1350
-    assert w.left_out_bands == ("40–49",)            # population, but no respondent at all that year
-    assert set(w.merges[["原单元", "并入", "原因"]].itertuples(index=False, name=None)) == {
-        ("城镇·男·30–39", "城镇·男·18–29", "受访人数不足2人，并入相邻较低年龄段"),
-        ("城镇·女·18–29", "城镇·女·30–39", "受访人数不足2人，并入相邻较高年龄段"),
-        ("农村·女·18–29", "农村·女·30–39", "受访人数不足2人，并入相邻较高年龄段"),
-        ("农村·女·18–29＋农村·女·30–39", "农村·男·18–29", "同城乡同性别无可合并年龄段，跨性别合并")}
-    assert len(set(w.strata)) == 3
+    # Step 1: 城镇·男·30–39 (1 respondent) joins the younger band: 4 people for 500 residents.
+    #         城镇·女·18–29 (nobody) is the youngest: it joins 30–39, 2 people for 300.
+    # Step 2: 农村·女 has 1 respondent in all: 农村 pools 性别; its 30–39 (nobody) joins 18–29: 3 people for 550.
+    # Step 4: 领导干部和公务员 has 1 respondent: left out. 其他 has nobody: unsurveyed. 40–49: no respondent at all.
+    assert list(w.weights[:9]) == pytest.approx([125] * 4 + [150] * 2 + [550 / 3] * 3)
+    assert np.isnan(w.weights[9]) and w.strata[9] is None and list(w.covered) == [True] * 9 + [False]
+    assert w.weights[:9].sum() == pytest.approx(1350) and w.covered_population == 1350
+    assert w.left_out_bands == ("40–49",) and w.left_out_groups == ("领导干部和公务员",)
+    assert w.unsurveyed_groups == ("其他",)
+    assert set(w.merges[["步骤", "单元", "并入", "受访人数", "人口数", "原因"]].itertuples(index=False, name=None)) == {
+        (1, "农民·城镇·男·30–39", "农民·城镇·男·18–29", 1, 200, "受访1人，不足2人，并入相邻较低年龄段"),
+        (1, "农民·城镇·女·18–29", "农民·城镇·女·30–39", 0, 100, "无人受访，并入相邻较高年龄段"),
+        (2, "农民·农村·女", "农民·农村·男女合并", 1, 150, "女性受访1人，不足2人，农村男女合并加权"),
+        (1, "农民·农村·男女合并·30–39", "农民·农村·男女合并·18–29", 0, 50, "无人受访，并入相邻较低年龄段"),
+        (4, "领导干部和公务员", "—", 1, 80, "受访1人，不足2人，该人群不纳入加权，不在覆盖范围内")}
+    assert len(set(w.strata[:9])) == 3
 
 
 def test_given_weights_are_used_when_every_row_of_every_return_has_one(tmp_path):

@@ -11,6 +11,7 @@ import streamlit as st
 from charts import fmt
 from etl import store
 from etl.receipt import period_label
+from indicators.weighting import MERGE_COLUMNS, STEP_WORDS
 from ui import auth, data
 
 FLASH = "quality_flash"
@@ -85,18 +86,26 @@ def problem_card(p, user: auth.User, flagged: bool) -> None:
             st.rerun()
 
 
+def merge_table(merges: pd.DataFrame) -> pd.DataFrame:
+    """Each merge by its step (步骤1…4 as INDICATORS.md orders them): 步骤, 重点人群, 单元, 并入, 受访人数, 人口数, 原因."""
+    table = merges.sort_values("步骤", kind="stable").copy()
+    table["步骤"] = [f"步骤{s}（{STEP_WORDS[s]}）" for s in table["步骤"]]
+    table["受访人数"] = [fmt.count(n, "人") for n in table["受访人数"]]
+    table["人口数"] = [fmt.count(n, "人") for n in table["人口数"]]
+    return table[MERGE_COLUMNS].reset_index(drop=True)
+
+
 def weighting_section(report: pd.DataFrame) -> None:
-    """Per survey year: how it was weighted, and the cells that had too few respondents and were merged."""
+    """Per survey year: how it was weighted, the population it covers, and each merge of weighting cells by step."""
     if report.empty:
         st.info("尚无调查数据，无须加权。", icon=":material/info:")
         return
     for _, year in report.sort_values("period", ascending=False).iterrows():
-        left_out = f"；未调查的年龄段不参与加权：{year['left_out_bands']}" if year["left_out_bands"] else ""
         st.markdown(f"**{fmt.year(year['period'])}**：{year['method']}，受访{fmt.count(year['n'], '人')}，"
-                    f"覆盖人口{fmt.count(year['covered_population'], '人')}{left_out}。")
+                    f"代表人口{fmt.count(year['covered_population'], '人')}；{year['coverage']}。")
         merges = year["merges"]
         if merges is None or merges.empty:
             st.caption("各加权单元受访人数均足够，没有合并。")
         else:
-            st.caption(f"合并了{len(merges)}次加权单元（受访不足2人或无人口数的单元并入相邻年龄段，再跨性别）：")
-            st.dataframe(merges, hide_index=True, key=f"merges_{year['period']}")
+            st.caption(f"共{len(merges)}处合并（受访不足2人或无人口数的单元，在本人群内按步骤1–4依次处理）：")
+            st.dataframe(merge_table(merges), hide_index=True, key=f"merges_{year['period']}")
