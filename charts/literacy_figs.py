@@ -30,14 +30,15 @@ def population_sentence() -> str:
 
 
 def weighting_sentence(row: pd.Series) -> str:
-    """'2025年调查：按人口结构事后分层加权，受访1,114人，代表人口4.5万人；各年龄段均有受访者。'"""
+    """'2025年调查：…事后分层加权，受访1,114人，代表人口4.5万人；覆盖18–69岁常住人口的97.3%，未调查人群：其他。'"""
     text = (f"{fmt.year(row['period'])}调查：{row['method']}，受访{fmt.count(row['n'], '人')}，"
             f"代表人口{fmt.count(row['covered_population'], '人')}")
-    left_out = str(row.get("left_out_bands") or "").strip()
-    text += f"；{left_out}岁无人受访，这些年龄段不在数字之内" if left_out else "；各年龄段均有受访者"
+    coverage = str(row.get("coverage") or "").strip()
+    if coverage:
+        text += f"；{coverage}"
     merges = row.get("merges")
     if isinstance(merges, pd.DataFrame) and len(merges):
-        text += f"；{len(merges)}个人口单元受访者不足2人，已并入相邻年龄段（详见“数据质量”页）"
+        text += f"；受访过少的加权单元合并{len(merges)}处（详见“数据质量”页）"
     return text + "。"
 
 

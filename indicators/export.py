@@ -10,6 +10,7 @@ import pandas as pd
 
 from indicators.base import VALUE_COLUMNS, to_date
 from indicators.registry import INDICATORS, UNIT_WORDS
+from indicators.survey import survey_coverage
 from etl.safe_xlsx import write_frames
 
 STATUS_WORDS = {"target_achieved": "已达标", "substantial_progress": "进度达标", "moderate_progress": "需加快",
@@ -18,9 +19,14 @@ ROW_KEYS = ("value", "unit", "n", "se", "ci_low", "ci_high", "note")
 
 
 def export_rows(con, as_of) -> list[dict]:
-    """One dict per value: code, period, by, value, unit, n, se, ci_low, ci_high, note."""
+    """One dict per value: code, period, by, value, unit, n, se, ci_low, ci_high, note.
+
+    The note of a survey row also says which population its year covers (survey.survey_coverage).
+    """
     rows = []
+    coverage = survey_coverage(con, as_of)
     for ind in INDICATORS:
+        covers = ind.function.__module__ == survey_coverage.__module__
         seen = set()
         for by in ind.breakdowns:
             for variant in ind.variants:
@@ -31,6 +37,8 @@ def export_rows(con, as_of) -> list[dict]:
                     row = {"code": ind.code, "period": str(record["period"]),
                            "by": {k: str(_plain(record[k])) for k in keys}}
                     row.update({k: _plain(record.get(k)) for k in ROW_KEYS})
+                    if covers and coverage.get(row["period"]):
+                        row["note"] = "；".join(x for x in (row["note"], coverage[row["period"]]) if x)
                     key = json.dumps([row["period"], row["by"]], ensure_ascii=False, sort_keys=True)
                     if key not in seen:
                         seen.add(key)

@@ -4,6 +4,7 @@ Cells are 重点人群 × 城乡 × 性别 × 年龄段. A key group with no res
 all that year, lie outside the survey. Inside each surveyed group (never across groups), so that every cell has
 at least two respondents and a population above zero:
   1. per group × 城乡 × 性别, the youngest weak band unit merges with its younger neighbour (older if youngest);
+     a band where that group × 城乡 × 性别 has neither people nor respondents is no unit (merging it moves nobody);
   2. a group × 城乡 where one 性别 is thin (over all its bands) is weighted with both 性别 pooled;
   3. a group where one 城乡 is thin (pooled over 性别) is weighted pooled over 城乡 and 性别;
   4. a group with fewer than two respondents, or no population in its bands, is left out.
@@ -121,7 +122,8 @@ def post_stratify(respondents: pd.DataFrame, population: pd.DataFrame) -> Weight
             column = part[((part["residence"] == residence) | (residence is None))
                           & ((part["sex"] == sex) | (sex is None))]
             sums = column.groupby("age_band")[["n", "population"]].sum().reindex(bands, fill_value=0)
-            cells, steps = merge_bands(bands, sums["n"].tolist(), sums["population"].tolist())
+            sums = sums[(sums["n"] > 0) | (sums["population"] > 0)]  # an empty band would merge nobody
+            cells, steps = merge_bands(list(sums.index), sums["n"].tolist(), sums["population"].tolist())
             for m in steps:
                 merges.append(_row(1, group, _label(group, residence, sex, m["from"]),
                                    _label(group, residence, sex, m["into"]), m["n"], m["p"], m["why"]))

@@ -27,6 +27,7 @@ with left:
                    status=None if target is None else target["status"],
                    detail=f"括号内为95%置信区间 · 样本{latest['n']:,}人",
                    key="card_rate")
+        st.caption(data.query("coverage").get(str(latest["period"]), ""))
 with middle:
     if gap.empty:
         cards.card("城乡差距", "—", sentences.gap_sentence(gap))

@@ -29,6 +29,7 @@ def test_literacy_shows_the_rates_gap_and_weighting_that_indicators_compute(demo
     text = page_text(at)
     assert f"2025年全镇居民具备科学素质比例为{fmt.share(town['value'])}" in text
     assert f"受访{fmt.count(weighting['n'], '人')}，代表人口{fmt.count(weighting['covered_population'], '人')}" in text
+    assert weighting["coverage"].startswith("覆盖18–69岁常住人口的") and f"；{weighting['coverage']}；" in text
     assert "覆盖18–69岁居民" in text and "含18岁以下和70岁及以上" in text
     assert lf.gap_verdict(gap, gap_change(gap, "2021", "2025")) in text
     assert f"{fmt.pp(gap['value'].iloc[0])}到2025年的{fmt.pp(gap['value'].iloc[-1])}" in text

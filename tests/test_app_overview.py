@@ -17,6 +17,8 @@ def test_overview_shows_the_town_rate_gap_and_reporting_rate_that_indicators_com
         gap = survey.urban_rural_gap(con, "2025-12-31").set_index("period").loc["2025"]
         rep = reporting.reporting_rate(con, "2026-03-31").set_index("period").loc["2025Q4"]
         warnings = len(status.open_problems(con))
+        coverage = survey.survey_coverage(con, "2025-12-31")["2025"]
+    assert coverage.startswith("覆盖18–69岁常住人口的") and coverage in [c.value for c in at.caption]
     assert shown["全镇具备科学素质的居民比例（2025年，18–69岁）"]["value"] == fmt.share_ci(
         rate["value"], rate["ci_low"], rate["ci_high"], named=False)
     assert shown["城乡差距（2025年，城镇−农村）"]["value"] == fmt.pp(gap["value"])

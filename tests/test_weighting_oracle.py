@@ -140,3 +140,24 @@ def test_the_town_rate_from_real_workbooks_matches_r(case_id, tmp_path_factory):
     assert report["left_out_groups"] == "、".join(expected["groups_left_out"])
     assert rate["n"] == sum(1 for r in case(case_id)["respondents"] if 18 <= r["年龄"] <= 69
                             and r["重点人群"] not in expected["groups_left_out"])
+
+
+def test_the_coverage_of_a_year_is_stated_in_the_export_note(tmp_path_factory):
+    # W04: 农民 is weighted in 18–29…40–49 (2,787 residents); 其他 (1 respondent) is left out; nobody aged 50+ was
+    # surveyed. The plan's 18–69 population: 其他 960 + 1,229 + 1,485 + 978, 农民 884 + 1,296 + 1,167 + 1,103 = 9,102.
+    from etl import db
+    from indicators import survey
+    from indicators.export import export_rows
+    path = loaded("W04", tmp_path_factory.getbasetemp())
+    expected = (f"覆盖18–69岁常住人口的{round(100 * 2787 / 9102, 1)}%，受访不足2人未纳入：其他，"
+                "无人受访的年龄段：50–59岁、60–69岁、70岁及以上")
+    assert expected == "覆盖18–69岁常住人口的30.6%，受访不足2人未纳入：其他，无人受访的年龄段：50–59岁、60–69岁、70岁及以上"
+    with db.connect(path) as con:
+        assert survey.survey_coverage(con, "2021-12-31") == {"2021": expected}
+        rows = export_rows(con, "2021-12-31")
+    town = next(r for r in rows if r["code"] == "literacy_rate" and r["by"] == {})
+    assert town["note"] == expected
+    groups = [r for r in rows if r["code"] == "literacy_rate" and r["by"].get("重点人群") == "农民"]
+    assert [r["note"] for r in groups] == [expected]                      # 农民: 48 respondents, no 样本不足
+    survey_notes = {r["note"] for r in rows if r["code"] in ("literacy_tier_share", "urban_rural_gap")}
+    assert survey_notes and all(n.endswith(expected) for n in survey_notes)

@@ -25,6 +25,7 @@ QUERIES = {
     "current_phase": (plan.current_phase, True),
     "phase_state": (plan.phase_state, True),
     "weighting": (survey.weighting_report, True),
+    "coverage": (survey.survey_coverage, True),
     "data_status": (status.data_status, True),
     "default_as_of": (status.default_as_of, False),
     "departments": (status.departments, False),
