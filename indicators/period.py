@@ -103,20 +103,23 @@ class ReportingQuarter:
         return [d for d in self.owing_departments if d not in missing]
 
 
-def quarter_of(grid: pd.DataFrame, as_of) -> ReportingQuarter:
-    """The reporting quarter of a reporting_grid (as indicators.reporting.reporting_grid returns it)."""
+def quarter_of(grid: pd.DataFrame, as_of, quarter: str | None = None) -> ReportingQuarter:
+    """The reporting quarter of a reporting_grid (as indicators.reporting.reporting_grid returns it); `quarter`
+    ("2025Q3") picks an earlier one with a return due by the date (the bulletin of a chosen quarter)."""
     day = to_date(as_of)
     if grid is None or grid.empty:
         return ReportingQuarter(day, None)
     due = grid[pd.to_datetime(grid["due_on"]).dt.date <= day]
     if due.empty:
         return ReportingQuarter(day, None)
-    quarter = max(due["period"])
+    if quarter is not None and quarter not in set(due["period"]):
+        return ReportingQuarter(day, None)
+    quarter = quarter or max(due["period"])
     rows = grid[grid["period"] == quarter][RETURN_COLUMNS].reset_index(drop=True)
     earlier = grid[(grid["period"] < quarter) & (grid["state"] == "未报")][RETURN_COLUMNS].reset_index(drop=True)
     return ReportingQuarter(day, quarter, rows, earlier)
 
 
-def reporting_quarter(con: duckdb.DuckDBPyConnection, as_of) -> ReportingQuarter:
-    """The reporting quarter shown at the as-of date, its returns, rate and who is missing."""
-    return quarter_of(reporting_grid(con, as_of), as_of)
+def reporting_quarter(con: duckdb.DuckDBPyConnection, as_of, quarter: str | None = None) -> ReportingQuarter:
+    """The reporting quarter shown at the as-of date (or the given one), its returns, rate and who is missing."""
+    return quarter_of(reporting_grid(con, as_of), as_of, quarter)

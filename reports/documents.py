@@ -9,7 +9,7 @@ import datetime as dt
 
 from etl import db
 from indicators.base import to_date
-from reports import deck, evaluation, inputs, scorecard
+from reports import bulletin, deck, evaluation, inputs, scorecard
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -36,3 +36,20 @@ def inspection_scorecard(db_file, year, as_of) -> tuple[str, bytes]:
     with db.connect(db_file) as con:
         card = inputs.scorecard(con, to_date(as_of), year)
     return f"{year}年度督促检查记分卡.xlsx", scorecard.write(card, year, to_date(as_of), town_name())
+
+
+def quarterly_bulletin(db_file, quarter: str, as_of, issued_on: dt.date | None = None) -> tuple[str, bytes]:
+    """The 情况通报 of `quarter` ("2025Q3") with the returns as they stood on the date (.docx)."""
+    from indicators.period import reporting_quarter
+    from indicators.quarter_activities import activities_by_task, year_theme
+    from indicators.registry import indicator
+    from ui.present_parts import town_name
+    day = to_date(as_of)
+    with db.connect(db_file) as con:
+        q = reporting_quarter(con, day, quarter)
+        counts = indicator("activity_count").compute(con, day, period="quarter")
+        people = indicator("participants").compute(con, day, period="quarter")
+        by_task = activities_by_task(con, day, quarter)
+        theme = year_theme(con, int(quarter[:4]))
+    data = bulletin.write(q, counts, people, by_task, theme, issued_on or day, town_name())
+    return f"情况通报（{quarter}）.docx", data

@@ -126,6 +126,7 @@ def table(doc, headers: list[str], rows: list[list], widths: list[float] | None 
     t.autofit = False
     _fixed_layout(t)
     for i, h in enumerate(headers):
+        t.columns[i].width = Cm(widths[i])  # the grid LibreOffice and WPS lay the table out by
         _cell(t.rows[0].cells[i], h, widths[i], bold=True, align_right=False)
     _repeat_header(t.rows[0])
     for row in rows:

@@ -170,6 +170,38 @@ def test_a_small_plan_scores_by_hand(db_file):
 
 def test_one_page_of_each_demo_document_is_rendered_to_png(demo_db_master, final_report, final_deck):
     from tests.reports_render import render_first_page
+    render_first_page("demo-bulletin.docx", documents.quarterly_bulletin(demo_db_master, "2023Q3", dt.date(2023, 10, 20))[1])
     render_first_page("demo-evaluation.docx", final_report[1])
     render_first_page("demo-deck.pptx", final_deck[1])
     render_first_page("demo-scorecard.xlsx", documents.inspection_scorecard(demo_db_master, 2025, FINAL)[1])
+
+
+def test_the_bulletin_gives_returns_due_received_missing_with_whom_to_call_and_activities_by_task(demo_db_master):
+    from indicators.period import reporting_quarter
+    from indicators.quarter_activities import activities_by_task
+    as_of = dt.date(2023, 10, 20)  # 2023Q3 returns were due on 15 October
+    name, data = documents.quarterly_bulletin(demo_db_master, "2023Q3", as_of)
+    assert name == "情况通报（2023Q3）.docx"
+    doc = _docx(data)
+    text = "\n".join(_paragraphs(doc))
+    with db.connect(demo_db_master) as con:
+        q = reporting_quarter(con, as_of, "2023Q3")
+        tasks = activities_by_task(con, as_of, "2023Q3")
+        total = indicator_total(con, as_of, "2023Q3")
+    assert q.quarter == "2023Q3" and q.missing_departments
+    assert (f"本季度到期应报报表{q.n}份，已收到{q.received}份，报送率{fmt.share(q.rate)}；"
+            f"其中按时报送{q.on_time}份，按时报送率{fmt.share(q.on_time_rate)}。") in text
+    chase = _table(doc, "部门")
+    missing = q.missing
+    for r in missing.itertuples():
+        assert [r.部门, r.报表类型, "2023年第3季度", "未报", fmt.date(r.due_on), "未收到", r.liaison, r.phone] in chase
+    by_task = _table(doc, "任务")
+    assert [row[1] for row in by_task[1:]] == [fmt.count(n, "") for n in tasks["活动次数"]]
+    assert sum(tasks["活动次数"]) == total  # every activity of the quarter falls under one task
+    assert f"本季度各部门共开展科普活动{fmt.count(total, '次')}" in text
+
+
+def indicator_total(con, as_of, quarter: str) -> int:
+    from indicators.registry import indicator
+    counts = indicator("activity_count").compute(con, as_of, period="quarter").set_index("period")["value"]
+    return int(counts[quarter])

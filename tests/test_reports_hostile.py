@@ -91,3 +91,11 @@ def test_the_deck_keeps_hostile_names_inside_the_slide(hostile_db):
 def test_control_characters_that_xml_cannot_hold_are_dropped():
     assert docx_kit.clean("甲\x00乙\x0b丙\t丁") == "甲乙丙\t丁"
     assert docx_kit.clean(None) == "—"
+
+
+def test_the_bulletin_lists_hostile_departments_as_written(hostile_db):
+    name, data = documents.quarterly_bulletin(hostile_db, "2021Q1", AS_OF)
+    doc = Document(io.BytesIO(data))
+    first_column = [row.cells[0].text for t in doc.tables for row in t.rows]
+    assert {FORMULA, SCRIPT, LONG} <= set(first_column)
+    render_first_page("hostile-bulletin.docx", data)
