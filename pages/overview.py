@@ -3,7 +3,7 @@ import streamlit as st
 
 from charts import fmt, sentences
 from indicators.plan import headline_target
-from ui import cards, data, frame
+from ui import cards, data, frame, reports_parts
 
 frame.page("总览")
 
@@ -76,3 +76,6 @@ with right:
         cards.card(f"预算执行率（{fmt.year(last['period'])}）", fmt.share(last["value"]),
                    sentences.budget_sentence(last["spend_yuan"], last["budget_yuan"], last["period"]),
                    key="card_budget")
+
+reports_parts.change_note("overview")
+reports_parts.evaluation_downloads(data.as_of(), "overview")

@@ -8,7 +8,7 @@ import datetime as dt
 import streamlit as st
 
 from charts import fmt, report
-from ui import data, frame, present_parts as parts
+from ui import data, frame, present_parts as parts, reports_parts
 
 frame.ensure_routed()
 st.markdown(parts.CSS, unsafe_allow_html=True)
@@ -39,4 +39,7 @@ with download:
                            lambda: report.report_html(evaluation, dt.date.today(), deck).encode("utf-8"),
                            file_name=f"{title}.html", mime="text/html", key="present_report",
                            icon=":material/download:", width="stretch", on_click="ignore")
+if evaluation.has_plan:
+    reports_parts.evaluation_downloads(as_of, "present")
+reports_parts.change_note("present")
 st.caption(f"汇报模式 · 按 ← → 键翻页 · {fmt.as_of(as_of)} · 截至日期在其他页面的侧栏中设置")

@@ -6,6 +6,7 @@ import streamlit as st
 from charts import figures, fmt, sentences
 from ui import cards, data, frame
 from ui import reporting_parts as parts
+from ui import reports_parts
 
 status = frame.page("报送情况", need="plan")
 
@@ -80,3 +81,4 @@ text = parts.bulletin(shown, data.frame("activity_count", period="quarter"),
 st.code(text, language=None, wrap_lines=True)
 st.download_button("下载情况通报（.txt）", text.encode("utf-8"), file_name=f"情况通报_{period}.txt",
                    mime="text/plain", key="download_bulletin", icon=":material/download:")
+reports_parts.reporting_downloads(shown.quarter, year, as_of)

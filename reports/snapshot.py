@@ -59,7 +59,8 @@ def take(con, as_of, name: str = DEFAULT_NAME, files: dict[str, bytes] | None = 
 
 def snapshots(con) -> pd.DataFrame:
     """Stored snapshots, newest first: name, as_of, created_at, created_by, data_version, files."""
-    ensure_tables(con)
+    if not con.execute("select count(*) from information_schema.tables where table_name = 'snapshots'").fetchone()[0]:
+        return pd.DataFrame(columns=["name", "as_of", "created_at", "created_by", "data_version", "files"])
     return con.execute("select s.name, s.as_of, s.created_at, s.created_by, s.data_version, "
                        "count(f.file_name) as files from snapshots s left join snapshot_files f using (name) "
                        "group by all order by s.created_at desc").fetchdf()
