@@ -1,51 +1,80 @@
 """The evaluation report to hand out: one self-contained HTML page (no network, no script), print-ready on A4.
 
-Pure: `report_html(EvaluationData)` → text. Tables, not plotly charts — plotly.js inline would weigh ~5 MB
-and prints poorly; rates carry a small CSS bar with their interval instead. Every number goes through fmt,
-every status through palette (word and colour, never an English code).
+Pure: `report_html(EvaluationData)` → text. The sections here are data (headings, paragraphs, tables of text);
+the markup is templates/report.html.j2, rendered by Jinja2 with autoescape, so every text from a workbook (a
+milestone, a department, a liaison) reaches the page escaped. Tables, not plotly charts — plotly.js inline would
+weigh ~5 MB and prints poorly; rates carry a small CSS bar with their interval instead. Every number goes through
+fmt, every status through palette (word and colour, never an English code).
 """
 from __future__ import annotations
 
 import datetime as dt
-import html
+from pathlib import Path
+from typing import NamedTuple
 
+import jinja2
 import pandas as pd
 
 from charts import fmt, palette
 from charts.slides import (EvaluationData, build_slides, cadre_group, empty, evaluation_kind, group_row, latest,
                            overdue, target, value_text, year_label)
 
-
-class Raw(str):
-    """Markup made here, put into a cell as it is (everything else is escaped)."""
-
-
-def _e(x) -> str:
-    return x if isinstance(x, Raw) else html.escape(fmt.MISSING if fmt.is_missing(x) else str(x))
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+_ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
+                          lstrip_blocks=True)
 
 
-def _table(headers: list[str], rows: list[list], numeric: tuple[int, ...] = ()) -> str:
-    head = "".join(f"<th{' class=num' if i in numeric else ''}>{_e(h)}</th>" for i, h in enumerate(headers))
-    body = "".join("<tr>" + "".join(f"<td{' class=num' if i in numeric else ''}>{_e(c)}</td>"
-                                    for i, c in enumerate(r)) + "</tr>" for r in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+class Badge(NamedTuple):
+    """A progress status in a cell: its icon and word on its colour."""
+    label: str
+    colour: str
+    text_colour: str
+    kind: str = "badge"
 
 
-def badge(code: str | None) -> Raw:
+class Bar(NamedTuple):
+    """A share as a small bar, with its 95% interval as a whisker (CSS lengths)."""
+    fill: str
+    ci_left: str | None
+    ci_width: str | None
+    kind: str = "bar"
+
+
+def _text(x):
+    return x if isinstance(x, (Badge, Bar)) else fmt.MISSING if fmt.is_missing(x) else str(x)
+
+
+def _table(headers: list[str], rows: list[list], numeric: tuple[int, ...] = ()) -> dict:
+    return {"kind": "table", "headers": [_text(h) for h in headers], "numeric": list(numeric),
+            "rows": [[_text(c) for c in r] for r in rows]}
+
+
+def _h2(text: str) -> dict:
+    return {"kind": "h2", "text": text}
+
+
+def _h3(text: str, late: bool = False) -> dict:
+    return {"kind": "h3", "text": text, "late": late}
+
+
+def _p(text: str, cls: str = "") -> dict:
+    return {"kind": "p", "text": text, "cls": cls}
+
+
+def badge(code: str | None) -> Badge:
     """A progress status as its icon and word on its colour."""
     s = palette.status(code)
-    return Raw(f"<span class='badge' style='background:{s.colour};color:{palette.text_on(s.colour)}'>"
-               f"{html.escape(s.label)}</span>")
+    return Badge(s.label, s.colour, palette.text_on(s.colour))
 
 
-def share_bar(value, low, high, top: float) -> Raw:
+def share_bar(value, low, high, top: float) -> Bar | str:
     """A small bar of a share with its 95% interval as a whisker, on a scale ending at `top`."""
     if fmt.is_missing(value) or not top:
-        return Raw("")
+        return ""
     pos = lambda x: f"{min(max(float(x) / top, 0), 1) * 100:.1f}%"  # noqa: E731
-    whisker = "" if fmt.is_missing(low) or fmt.is_missing(high) else (
-        f"<span class='ci' style='left:{pos(low)};width:calc({pos(high)} - {pos(low)})'></span>")
-    return Raw(f"<span class='bar'><span class='fill' style='width:{pos(value)}'></span>{whisker}</span>")
+    if fmt.is_missing(low) or fmt.is_missing(high):
+        return Bar(pos(value), None, None)
+    return Bar(pos(value), pos(low), f"calc({pos(high)} - {pos(low)})")
 
 
 def _ci(row) -> str:
@@ -68,7 +97,7 @@ def report_title(d: EvaluationData) -> str:
 
 # ---- sections ----------------------------------------------------------------------------------------------
 
-def _headline(d: EvaluationData, deck: list | None) -> str:
+def _headline(d: EvaluationData, deck: list | None) -> list[dict]:
     rows = []
     last = latest(d.rate)
     if last is not None:
@@ -91,7 +120,7 @@ def _headline(d: EvaluationData, deck: list | None) -> str:
         year, r = group_row(d.group_rank, group)
         rank = "未排名" if fmt.is_missing(r["value"]) else f"第{int(r['value'])}名"
         rows.append([f"{group}在成年重点人群中的排名（{fmt.year(year)}）", f"{rank}（比例{fmt.share(r['rate'])}）",
-                     _n(r), "位居前列", Raw("")])
+                     _n(r), "位居前列", ""])
     per = latest(d.spend_per_resident)
     if per is not None:
         goal = target(d, "spend_per_resident", "全体", per["period"])
@@ -100,24 +129,24 @@ def _headline(d: EvaluationData, deck: list | None) -> str:
     q = d.reporting_quarter
     if q is not None and q.quarter is not None:
         rows.append([f"报送率（{fmt.quarter(q.quarter)}）", f"{fmt.share(q.rate)}，按时{fmt.share(q.on_time_rate)}",
-                     f"应报{fmt.count(q.n, '份')}", "", Raw("")])
-    points = "".join(f"<li><b>{_e(s.title)}</b>：{_e(s.sentence)}</li>" for s in (build_slides(d) if deck is None else deck)[1:])
-    return ("<h2>一、主要数字</h2>"
-            + (_table(["指标", "最新值", "样本", "目标", "进展状态"], rows) if rows else "<p>尚无调查和活动数据。</p>")
-            + f"<h3>要点</h3><ul class='points'>{points}</ul>")
+                     f"应报{fmt.count(q.n, '份')}", "", ""])
+    points = [(s.title, s.sentence) for s in (build_slides(d) if deck is None else deck)[1:]]
+    return [_h2("一、主要数字"),
+            _table(["指标", "最新值", "样本", "目标", "进展状态"], rows) if rows else _p("尚无调查和活动数据。"),
+            _h3("要点"), {"kind": "points", "entries": points}]
 
 
 def _goal(d: EvaluationData, goal) -> list:
     if goal is None:
-        return ["未设目标", Raw("")]
+        return ["未设目标", ""]
     _, unit = _label(d, goal["指标代码"])
     return [f"{fmt.year(goal['period'])}{goal['direction']}至{value_text(goal['target_value'], unit)}",
             badge(goal["status"])]
 
 
-def _progress(d: EvaluationData) -> str:
+def _progress(d: EvaluationData) -> list[dict]:
     if empty(d.progress):
-        return "<h2>二、目标进展</h2><p>工作计划中没有指标目标。</p>"
+        return [_h2("二、目标进展"), _p("工作计划中没有指标目标。")]
     rows = []
     for _, r in d.progress.iterrows():
         label, unit = _label(d, r["指标代码"])
@@ -128,52 +157,52 @@ def _progress(d: EvaluationData) -> str:
                      badge(r["status"])])
     tally = d.progress["status"].fillna("not_available").value_counts()
     summary = "、".join(f"{palette.status(c).word}{int(tally[c])}项" for c in palette.STATUS if tally.get(c, 0))
-    return (f"<h2>二、目标进展</h2><p>工作计划共{len(d.progress)}项指标目标，按截至日期的数据评估："
-            f"{_e(summary)}。</p>" + _table(["指标", "人群", "基线（年度）", "最新值（年度）", "目标（年度，方向）", "进展状态"], rows)
-            + "<p class='note'>进展状态按联合国可持续发展目标数据平台（Open SDG）的方法判断：以基线以来的年均增长与达到目标所需的"
-              "年均增长之比衡量；已达到目标值为“已达标”；数据不足两年为“数据不足”；目标年度结束后为最终状态："
-              "达到目标为“已达标”，否则为“未达标”。</p>")
+    return [_h2("二、目标进展"), _p(f"工作计划共{len(d.progress)}项指标目标，按截至日期的数据评估：{summary}。"),
+            _table(["指标", "人群", "基线（年度）", "最新值（年度）", "目标（年度，方向）", "进展状态"], rows),
+            _p("进展状态按联合国可持续发展目标数据平台（Open SDG）的方法判断：以基线以来的年均增长与达到目标所需的"
+               "年均增长之比衡量；已达到目标值为“已达标”；数据不足两年为“数据不足”；目标年度结束后为最终状态："
+               "达到目标为“已达标”，否则为“未达标”。", "note")]
 
 
-def _literacy(d: EvaluationData) -> str:
-    parts = ["<h2>三、科学素质</h2>"]
+def _literacy(d: EvaluationData) -> list[dict]:
+    parts = [_h2("三、科学素质")]
     if empty(d.rate):
-        return parts[0] + "<p>尚无调查数据。</p>"
+        return parts + [_p("尚无调查数据。")]
     top = max(float(d.rate["ci_high"].max()), float(d.rate["value"].max())) * 1.1
-    parts.append(f"<h3>全镇具备科学素质的居民比例（{fmt.ADULTS}）</h3>" + _table(
+    parts += [_h3(f"全镇具备科学素质的居民比例（{fmt.ADULTS}）"), _table(
         ["年度", "比例", "95%置信区间", "样本量", "示意（含置信区间）"],
         [[fmt.year(r["period"]), fmt.share(r["value"]), _ci(r), _n(r), share_bar(r["value"], r["ci_low"], r["ci_high"], top)]
-         for _, r in d.rate.iterrows()], numeric=(1, 3)))
+         for _, r in d.rate.iterrows()], numeric=(1, 3))]
     if not empty(d.gap):
-        parts.append("<h3>城乡差距（城镇−农村）</h3>" + _table(
+        parts += [_h3("城乡差距（城镇−农村）"), _table(
             ["年度", "差距", "95%置信区间", "较上年"],
             [[fmt.year(r["period"]), fmt.pp(r["value"]),
               f"{fmt.round_half_up(r['ci_low'])}至{fmt.pp(r['ci_high'])}",
               fmt.gap_change(r["change_pp"], "") if not fmt.is_missing(r.get("change_pp")) else "—"]
-             for _, r in d.gap.iterrows()], numeric=(1,)))
+             for _, r in d.gap.iterrows()], numeric=(1,))]
     if not empty(d.group_rank):
         year = d.group_rank["period"].max()
         rows = d.group_rank[d.group_rank["period"] == year]
         rates = d.group_rates[d.group_rates["period"] == year].set_index("重点人群") if not empty(d.group_rates) else None
         top = 1.1 * max(float(rates["ci_high"].max()), float(rates["value"].max())) if rates is not None else 0
-        parts.append(f"<h3>成年重点人群（{fmt.year(year)}）</h3>" + _table(
+        parts += [_h3(f"成年重点人群（{fmt.year(year)}）"), _table(
             ["重点人群", "比例", "95%置信区间", "样本量", "名次", "示意"],
             [[r["重点人群"], fmt.share(r["rate"]), _ci(rates.loc[r["重点人群"]]) if rates is not None else "—", _n(r),
               "未排名（" + fmt.small_sample(r["n"]) + "）" if fmt.is_missing(r["value"]) else f"第{int(r['value'])}名",
               share_bar(r["rate"], *(rates.loc[r["重点人群"], ["ci_low", "ci_high"]] if rates is not None else (None, None)), top)]
-             for _, r in rows.iterrows()], numeric=(1, 3)))
+             for _, r in rows.iterrows()], numeric=(1, 3))]
     if not empty(d.minor_interest):
-        parts.append("<h3>未成年人对科学感兴趣（4–5分）的比例</h3>" + _table(
+        parts += [_h3("未成年人对科学感兴趣（4–5分）的比例"), _table(
             ["年度", "比例", "95%置信区间", "样本量"],
             [[fmt.year(r["period"]), fmt.share(r["value"]), _ci(r), _n(r)] for _, r in d.minor_interest.iterrows()],
-            numeric=(1, 3)))
-    return "".join(parts)
+            numeric=(1, 3))]
+    return parts
 
 
-def _plan(d: EvaluationData) -> str:
-    parts = ["<h2>四、阶段与里程碑</h2>"]
+def _plan(d: EvaluationData) -> list[dict]:
+    parts = [_h2("四、阶段与里程碑")]
     if empty(d.phases):
-        return parts[0] + "<p>工作计划中没有阶段安排。</p>"
+        return parts + [_p("工作计划中没有阶段安排。")]
     gone = d.phase_elapsed.set_index("阶段")["value"] if not empty(d.phase_elapsed) else pd.Series(dtype=float)
     done = d.completion.set_index("阶段") if not empty(d.completion) else None
     ended = bool((d.phase_state or {}).get("is_plan_ended"))
@@ -183,23 +212,23 @@ def _plan(d: EvaluationData) -> str:
              f"{int(done.loc[p['阶段'], 'done'])}/{int(done.loc[p['阶段'], 'n'])}项（{fmt.share(done.loc[p['阶段'], 'value'])}）"]
             for _, p in d.phases.iterrows()]
     if ended:
-        parts.append(f"<p>{_e(fmt.as_of(d.as_of))}，{_e(fmt.PLAN_ENDED)}。</p>")
+        parts.append(_p(f"{fmt.as_of(d.as_of)}，{fmt.PLAN_ENDED}。"))
     parts.append(_table(["阶段", "起止日期", "时间进度", "里程碑完成"], rows))
     late = overdue(d)
     if empty(late):
-        parts.append(f"<p>{_e(fmt.as_of(d.as_of))}，没有逾期的里程碑。</p>")
+        parts.append(_p(f"{fmt.as_of(d.as_of)}，没有逾期的里程碑。"))
     else:
-        parts.append(f"<h3 class='late'>逾期里程碑（{len(late)}项）</h3>" + _table(
+        parts += [_h3(f"逾期里程碑（{len(late)}项）", late=True), _table(
             ["编号", "阶段", "内容", "责任部门", "计划完成日期"],
             [[r["milestone_id"], r["phase"], r["content"], r["department"], fmt.date(r["due_on"])]
-             for _, r in late.iterrows()]))
-    return "".join(parts)
+             for _, r in late.iterrows()])]
+    return parts
 
 
-def _activities(d: EvaluationData) -> str:
-    head = "<h2>五、科普活动与经费</h2>"
+def _activities(d: EvaluationData) -> list[dict]:
+    head = _h2("五、科普活动与经费")
     if empty(d.participants) and empty(d.budget):
-        return head + "<p>尚无科普活动和经费数据。</p>"
+        return [head, _p("尚无科普活动和经费数据。")]
     years = sorted({str(p) for df in (d.participants, d.budget) if not empty(df) for p in df["period"]})
     get = lambda df, col="value": {} if empty(df) else df.set_index(df["period"].astype(str))[col].to_dict()  # noqa: E731
     count, people, hours = get(d.activities), get(d.participants), get(d.training_hours)
@@ -207,15 +236,15 @@ def _activities(d: EvaluationData) -> str:
     rows = [[year_label(y, d.as_of), fmt.count(count.get(y), "次"), fmt.count(people.get(y)),
              fmt.count(hours.get(y), "学时"), fmt.money(spend.get(y)), fmt.money(budget.get(y)),
              fmt.share(execution.get(y)), value_text(per.get(y), "yuan_per_person")] for y in years]
-    return head + _table(["年度", "活动", "参与人次", "培训学时", "经费支出", "预算", "执行率", "人均经费"], rows,
-                         numeric=tuple(range(1, 8)))
+    return [head, _table(["年度", "活动", "参与人次", "培训学时", "经费支出", "预算", "执行率", "人均经费"], rows,
+                         numeric=tuple(range(1, 8)))]
 
 
-def _reporting(d: EvaluationData) -> str:
-    head = "<h2>六、报送情况</h2>"
+def _reporting(d: EvaluationData) -> list[dict]:
+    head = _h2("六、报送情况")
     q = d.reporting_quarter
     if q is None or q.quarter is None:
-        return head + "<p>暂无到期的报表。</p>"
+        return [head, _p("暂无到期的报表。")]
     year = q.quarter[:4]
     rows = d.reporting[d.reporting["period"].astype(str).str.startswith(year)] if not empty(d.reporting) else d.reporting
     timely = d.reporting_on_time.set_index("period")["value"] if not empty(d.reporting_on_time) else pd.Series(dtype=float)
@@ -223,61 +252,36 @@ def _reporting(d: EvaluationData) -> str:
                    [[fmt.quarter(r["period"]), fmt.count(r["n"], "份"), fmt.share(r["value"]),
                      fmt.share(timely.get(r["period"])), "" if fmt.is_missing(r["note"]) else r["note"]] for _, r in rows.iterrows()], numeric=(1, 2, 3))
     if q.missing.empty:
-        return head + table + f"<p>{_e(fmt.quarter(q.quarter))}到期的报表各部门均已报送。</p>"
-    return head + table + f"<h3 class='late'>{_e(fmt.quarter(q.quarter))}未报（{len(q.missing_departments)}个部门）</h3>" + _table(
+        return [head, table, _p(f"{fmt.quarter(q.quarter)}到期的报表各部门均已报送。")]
+    return [head, table, _h3(f"{fmt.quarter(q.quarter)}未报（{len(q.missing_departments)}个部门）", late=True), _table(
         ["部门", "报表", "应报日期", "联络员", "联系电话"],
-        [[r["部门"], r["报表类型"], fmt.date(r["due_on"]), r["liaison"], r["phone"]] for _, r in q.missing.iterrows()])
+        [[r["部门"], r["报表类型"], fmt.date(r["due_on"]), r["liaison"], r["phone"]] for _, r in q.missing.iterrows()])]
 
 
-def _method(d: EvaluationData) -> str:
-    parts = ["<h2>七、加权方法与数据说明</h2>"]
+def _method(d: EvaluationData) -> list[dict]:
+    parts = [_h2("七、加权方法与数据说明")]
     if not empty(d.weighting):
         parts.append(_table(["调查年度", "加权方法", "受访人数", "覆盖人口", "调查未覆盖的年龄段", "合并的人口单元"],
                             [[fmt.year(r["period"]), r["method"], fmt.count(r["n"], "人"),
                               fmt.count(r["covered_population"], "人"), r["left_out_bands"] or "无",
                               f"{len(r['merges']) if isinstance(r['merges'], pd.DataFrame) else 0}个"]
                              for _, r in d.weighting.iterrows()], numeric=(2, 3)))
-    parts.append(
-        "<ul class='notes'>"
-        f"<li>全镇比例及按城乡、性别、文化程度、村(社区)分组的数字覆盖{fmt.ADULTS}居民，与全国公民科学素质调查口径一致；"
-        "按年龄段、重点人群分组覆盖该组全部受访者。</li>"
-        "<li>未给出权重的调查按工作计划的人口数在“城乡×性别×年龄段”单元内事后分层加权；受访者不足两人的单元与相邻年龄段合并，"
-        "合并情况见看板“数据质量”页。</li>"
-        "<li>比例的95%置信区间为基于设计自由度的logit区间；城乡差距的区间考虑了两组估计之间的协方差。"
-        f"样本不足{fmt.MIN_N}人的组标注“样本不足”，不参与排名。</li>"
-        f"<li>{_e(fmt.as_of(d.as_of))}。{_e(fmt.AS_OF_MEANING)}</li>"
-        "</ul><h3>指标定义</h3><dl>")
+    parts += [{"kind": "notes", "entries": [
+        f"全镇比例及按城乡、性别、文化程度、村(社区)分组的数字覆盖{fmt.ADULTS}居民，与全国公民科学素质调查口径一致；"
+        "按年龄段、重点人群分组覆盖该组全部受访者。",
+        "未给出权重的调查按工作计划的人口数在“城乡×性别×年龄段”单元内事后分层加权；受访者不足两人的单元与相邻年龄段合并，"
+        "合并情况见看板“数据质量”页。",
+        "比例的95%置信区间为基于设计自由度的logit区间；城乡差距的区间考虑了两组估计之间的协方差。"
+        f"样本不足{fmt.MIN_N}人的组标注“样本不足”，不参与排名。",
+        f"{fmt.as_of(d.as_of)}。{fmt.AS_OF_MEANING}"]},
+        _h3("指标定义")]
+    terms = []
     for code in ("literacy_rate", "urban_rural_gap", "group_rank", "minor_interest_rate", "participants",
                  "budget_execution", "spend_per_resident", "milestone_completion", "reporting_rate", "progress_status"):
         if code in d.labels:
             label, _, definition = d.labels[code]
-            parts.append(f"<dt>{_e(label)}</dt><dd>{_e(definition)}</dd>")
-    return "".join(parts) + "</dl>"
-
-
-CSS = f"""
-@page {{ size: A4; margin: 16mm 15mm 18mm 15mm; }}
-* {{ box-sizing: border-box; }}
-body {{ font-family: {palette.FONT_FAMILY}; color: {palette.TEXT}; font-size: 11pt; line-height: 1.55;
-  margin: 0 auto; max-width: 180mm; }}
-@media screen {{ body {{ max-width: 1000px; padding: 24px 32px; }} }}
-h1 {{ font-size: 20pt; margin: 0 0 4pt 0; }} h2 {{ font-size: 15pt; border-bottom: 2px solid {palette.BLUE};
-  padding-bottom: 3pt; margin-top: 14pt; }} h3 {{ font-size: 12pt; margin: 12pt 0 4pt 0; }}
-h3.late {{ color: {palette.RED}; }}
-.meta {{ color: {palette.MUTED_TEXT}; margin-bottom: 10pt; }}
-section {{ break-before: page; }} section.first {{ break-before: auto; }}
-table {{ border-collapse: collapse; width: 100%; font-size: 10pt; margin: 4pt 0 8pt 0; }}
-th, td {{ border-bottom: 1px solid {palette.GRID}; padding: 4pt 6pt; text-align: left; vertical-align: top; }}
-th {{ background: {palette.PANEL}; }} td.num, th.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
-thead {{ display: table-header-group; }} tr {{ break-inside: avoid; }}
-.badge {{ display: inline-block; padding: 1pt 8pt; border-radius: 8pt; font-weight: 700; white-space: nowrap; }}
-.badge, .bar .fill, th {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
-.bar {{ position: relative; display: inline-block; width: 45mm; height: 10pt; background: {palette.PANEL}; }}
-.bar .fill {{ position: absolute; left: 0; top: 0; bottom: 0; background: {palette.SKY}; }}
-.bar .ci {{ position: absolute; top: 4pt; height: 2pt; background: {palette.TEXT}; }}
-.note, .notes {{ font-size: 9.5pt; color: {palette.MUTED_TEXT}; }}
-dt {{ font-weight: 700; margin-top: 4pt; break-after: avoid; }} dd {{ margin: 0 0 0 1.5em; font-size: 10pt; break-inside: avoid; }}
-"""
+            terms.append((label, definition))
+    return parts + [{"kind": "terms", "entries": terms}]
 
 
 def report_html(d: EvaluationData, generated_on: dt.date | None = None, deck: list | None = None) -> str:
@@ -285,12 +289,9 @@ def report_html(d: EvaluationData, generated_on: dt.date | None = None, deck: li
 
     deck: the slides of `d` when the caller has them already (their sentences are the report's 要点).
     """
-    title = report_title(d)
     ended = bool((d.phase_state or {}).get("is_plan_ended"))
     meta = f"{fmt.as_of(d.as_of)} · " + (fmt.PLAN_ENDED if ended else f"所处阶段：{d.phase or '—'}")
     if generated_on is not None:
         meta += f" · 生成于{fmt.date(generated_on)}"
     sections = [_headline(d, deck), _progress(d), _literacy(d), _plan(d), _activities(d), _reporting(d), _method(d)]
-    body = "".join(f"<section{' class=first' if i == 0 else ''}>{s}</section>" for i, s in enumerate(sections))
-    return (f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{_e(title)}</title>"
-            f"<style>{CSS}</style></head><body><h1>{_e(title)}</h1><p class='meta'>{_e(meta)}</p>{body}</body></html>")
+    return _ENV.get_template("report.html.j2").render(title=report_title(d), meta=meta, sections=sections, p=palette)
