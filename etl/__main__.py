@@ -59,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     except db.DatabaseBusy as exc:
         print(f"{exc}（本次没有任何数据入库）", file=sys.stderr)
         return REFUSED
+    except (db.SchemaTooNew, db.MigrationFailed) as exc:
+        print(exc, file=sys.stderr)
+        return REFUSED
+    finally:
+        for notice in db.take_notices():  # the warehouse was upgraded on opening: say so, and where the backup is
+            print(notice, file=sys.stderr)
 
 
 def _load(args) -> int:

@@ -1,8 +1,9 @@
 """Backup and restore: every table as Parquet, the raw archive, and a manifest of checksums.
 
 A backup folder holds `tables/<table>.parquet`, `archive/` (every stored and refused upload, byte for byte)
-and `manifest.json` (row counts and SHA-256 of every file). Restoring checks every checksum first, then
-rebuilds the database in a new file and moves it into place; an existing database is kept beside it.
+and `manifest.json` (row counts, the schema version and SHA-256 of every file). Restoring checks every checksum
+first, then rebuilds the database in a new file at the backup's schema version, brings it to the current one
+(etl/migrations) and moves it into place; an existing database is kept beside it.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock
 
-from etl import db
+from etl import db, migrations
 
 MANIFEST = "manifest.json"
 SEQUENCES = {"seq_return_id": ("returns", "return_id"), "seq_problem_id": ("problems", "problem_id"),
@@ -38,21 +39,26 @@ def _tables(con) -> list[str]:
 
 def write_backup(folder: Path, db_file=None) -> str:
     """Write a backup of the warehouse and its archive into `folder`; returns a Chinese summary."""
+    with db.connect(db_file) as con:
+        return write_tables(con, folder, db_file)
+
+
+def write_tables(con, folder: Path, db_file=None) -> str:
+    """The backup through an open connection (the caller holds the lock): every table, the archive, the manifest."""
     folder = Path(folder)
     (folder / "tables").mkdir(parents=True, exist_ok=True)
     counts = {}
-    with db.connect(db_file) as con:
-        for table in _tables(con):
-            target = folder / "tables" / f"{table}.parquet"
-            con.execute(f"copy (select * from {table}) to '{target.as_posix()}' (format parquet)")
-            counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
-        source = db.archive_dir(db_file)
-        if source.exists():
-            shutil.copytree(source, folder / "archive", dirs_exist_ok=True)
+    for table in _tables(con):
+        target = folder / "tables" / f"{table}.parquet"
+        con.execute(f"copy (select * from {table}) to '{target.as_posix()}' (format parquet)")
+        counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
+    source = db.archive_dir(db_file)
+    if source.exists():
+        shutil.copytree(source, folder / "archive", dirs_exist_ok=True)
     files = {p.relative_to(folder).as_posix(): _digest(p) for p in sorted(folder.rglob("*"))
              if p.is_file() and p.name != MANIFEST}
     manifest = {"created_at": dt.datetime.now().isoformat(timespec="seconds"), "duckdb": duckdb.__version__,
-                "tables": counts, "files": files}
+                "schema_version": migrations.schema_version(con), "tables": counts, "files": files}
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return f"已备份{len(counts)}张表、{sum(1 for f in files if f.startswith('archive/'))}个原始文件到 {folder}"
 
@@ -78,7 +84,11 @@ def restore_backup(folder: Path, db_file=None) -> str:
     target.parent.mkdir(parents=True, exist_ok=True)
     building = target.with_name(target.name + ".restoring")
     building.unlink(missing_ok=True)
-    with db.connect(building) as con:
+    version = int(manifest.get("schema_version", 1))  # backups made before versions were recorded: version 1
+    migrations.check_not_newer(version)
+    con = duckdb.connect(str(building))
+    try:
+        migrations.upgrade(con, target=version)  # the backup's own schema, so that its columns line up
         con.execute("begin transaction")
         for table, expected in manifest["tables"].items():
             con.execute(f"delete from {table}")
@@ -87,6 +97,7 @@ def restore_backup(folder: Path, db_file=None) -> str:
             if found != expected:
                 raise ValueError(f"恢复失败：表 {table} 应有{expected}行，实际{found}行")
         con.execute("commit")
+        migrations.upgrade(con)  # then to the current schema (this file is new: no backup of it)
         for sequence, (table, column) in SEQUENCES.items():
             start = con.execute(f"select coalesce(max({column}), 0) + 1 from {table}").fetchone()[0]
             con.execute(f"drop sequence {sequence}")
@@ -94,7 +105,8 @@ def restore_backup(folder: Path, db_file=None) -> str:
         version = max(int(con.execute("select value from meta where key = 'data_version'").fetchone()[0]),
                       db.data_version(db_file)) + 1  # never a number the live warehouse has used
         con.execute("update meta set value = ? where key = 'data_version'", [str(version)])
-    Path(str(building) + ".lock").unlink(missing_ok=True)
+    finally:
+        con.close()
     kept = ""
     with FileLock(str(target) + ".lock", timeout=db.LOCK_TIMEOUT_S):
         if target.exists():

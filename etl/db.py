@@ -4,9 +4,14 @@ DuckDB lets one process hold a database file for writing. The app and a command-
 time, so nobody keeps a connection open: each unit of work takes the file lock `<db>.lock`, connects, works
 and closes. A sidecar `<db>.version` holds the data version so that the app can tell whether its cached
 figures are still current without opening the database.
+
+Opening a warehouse brings its schema up to date (etl/migrations): an existing warehouse is first backed up
+beside it (`backups/`, the format of `python -m etl backup`), then migrated in one transaction; the notice
+saying so waits in `take_notices()` for the receipt or the page. A warehouse from a newer release is refused.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from contextlib import contextmanager
@@ -16,9 +21,12 @@ from typing import Iterator
 import duckdb
 from filelock import FileLock, Timeout
 
+from etl import migrations
+from etl.migrations import MigrationFailed, SchemaTooNew  # noqa: F401  (raised by connect)
+
 DEFAULT_DB = Path("data") / "warehouse.duckdb"
 LOCK_TIMEOUT_S = float(os.environ.get("KEXUE_LOCK_TIMEOUT_S", "120"))
-SQL_DIR = Path(__file__).parent / "sql"
+_NOTICES: list[str] = []
 
 
 class DatabaseBusy(RuntimeError):
@@ -44,7 +52,7 @@ def connect(path: str | os.PathLike | None = None, timeout: float | None = None)
         with FileLock(str(target) + ".lock", timeout=LOCK_TIMEOUT_S if timeout is None else timeout):
             con = duckdb.connect(str(target))
             try:
-                ensure_schema(con)
+                ensure_schema(con, target)
                 yield con
             finally:
                 con.close()
@@ -52,12 +60,29 @@ def connect(path: str | os.PathLike | None = None, timeout: float | None = None)
         raise DatabaseBusy("数据库正被其他导入占用，请稍后再试。") from exc
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create tables and views if missing (idempotent)."""
-    exists = con.execute("select count(*) from information_schema.tables where table_name = 'meta'").fetchone()[0]
-    if not exists:
-        con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
-        con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+def ensure_schema(con: duckdb.DuckDBPyConnection, path: str | os.PathLike | None = None) -> None:
+    """Bring the schema and views up to date; an existing warehouse is backed up first (the caller holds the lock)."""
+    if migrations.is_current(con):
+        return
+    backups = []
+
+    def backup(old: int) -> None:
+        from etl.backup import write_tables
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        folder = db_path(path).parent / "backups" / f"{db_path(path).name}-schema-v{old}-{stamp}"
+        write_tables(con, folder, path)
+        backups.append(folder)
+
+    old, new = migrations.upgrade(con, before=backup)
+    if backups:
+        _NOTICES.append(f"数据库结构已从第{old}版升级到第{new}版；升级前的完整备份在 {backups[0]}。")
+
+
+def take_notices() -> list[str]:
+    """What opening the warehouse did that a user should be told (an upgrade and where its backup is); once."""
+    taken = _NOTICES[:]
+    _NOTICES.clear()
+    return taken
 
 
 def bump_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -17,8 +17,15 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--as-of", required=True)
     export.add_argument("--out", required=True, type=Path)
     args = parser.parse_args(argv)
-    with db.connect(args.db) as con:
-        count = write_export(con, args.as_of, args.out)
+    try:
+        with db.connect(args.db) as con:
+            count = write_export(con, args.as_of, args.out)
+    except (db.SchemaTooNew, db.MigrationFailed) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    finally:
+        for notice in db.take_notices():  # the warehouse was upgraded on opening: say so
+            print(notice, file=sys.stderr)
     print(f"已导出{count}行指标：{args.out}")
     return 0
 

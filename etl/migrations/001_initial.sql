@@ -1,4 +1,6 @@
--- The warehouse. Layers: raw_rows (as read) -> typed tables (one stated grain each) -> v_* views (current versions).
+-- Schema version 1: the warehouse as every release before versioned schemas made it (meta had no schema_version).
+-- Layers: raw_rows (as read) -> typed tables (one stated grain each) -> v_* views (etl/sql/views.sql).
+-- A migration is history: never edit this file, add the next one (docs/ARCHITECTURE.md, "Schema versions").
 
 create sequence if not exists seq_return_id start 1;
 create sequence if not exists seq_problem_id start 1;
