@@ -6,11 +6,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from etl import bulk
+from etl import bulk, db
 from ui import auth, data, frame
 
-st.set_page_config(page_title="科学素质指标看板", page_icon=":material/science:", layout="wide",
-                   initial_sidebar_state="expanded")
+# The icon is a local file: a ":material/…:" page icon makes the browser fetch it from the internet.
+ICON = Path(__file__).resolve().parent / "ui" / "icon.png"
+st.set_page_config(page_title="科学素质指标看板", page_icon=str(ICON), layout="wide", initial_sidebar_state="expanded")
 
 
 @st.cache_resource(show_spinner=False)
@@ -24,8 +25,17 @@ def bootstrap(db_file: str) -> int:
     return sum(r.status == "stored" for r in receipts)
 
 
+@st.cache_resource(show_spinner=False)
+def opened(db_file: str) -> tuple[str, ...]:
+    """Open the warehouse once per process, bringing its schema up to date; what that did, to tell each session."""
+    with db.connect(db_file):
+        pass
+    return tuple(db.take_notices())
+
+
 user = auth.sign_in()
-if user is None:
+if user is None:  # no navigation before sign-in (not even Streamlit's list of the pages/ files)
+    st.navigation([st.Page(auth.signed_out, title="登录", default=True)], position="hidden")
     st.stop()
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
@@ -49,6 +59,14 @@ PAGES = {
 st.session_state["user"] = user
 page = st.navigation(auth.visible_pages(user, PAGES))
 bootstrap(data.db_file())
+try:
+    for notice in opened(str(data.db_file())):
+        if not st.session_state.get("upgrade_told"):
+            st.info(notice, icon=":material/upgrade:")
+    st.session_state["upgrade_told"] = True
+except (db.SchemaTooNew, db.MigrationFailed) as exc:
+    st.error(str(exc))
+    st.stop()
 frame.sidebar_as_of()
 auth.sidebar_user(user)
 with frame.routed():

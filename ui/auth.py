@@ -1,11 +1,14 @@
 """Who is using the app: sign-in with streamlit-authenticator over a users file of bcrypt hashes.
 
-Without a users file the app runs as a local demo with office rights and says so on every page. Roles:
+Without a users file the app runs as a local demo with office rights, for this machine only: Streamlit listens
+on 127.0.0.1 (.streamlit/config.toml), and a visitor from another machine (started with --server.address) is
+turned away; every page says how to add users to serve the network. Roles:
 领导 (leader: view only), 办公室 (office: upload any return, replace the plan, accept warnings, restore),
 部门填报员 (department: upload and see only their own department's returns).
 """
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 
 import streamlit as st
@@ -45,6 +48,8 @@ class User:
 
 
 DEMO_USER = User("demo", "本地演示", "office", is_demo=True)
+SERVE_NETWORK = ("要让局域网中的其他电脑使用，请先添加用户（python -m etl user add 用户名 --name 姓名 --role office），"
+                 "再以 streamlit run app.py --server.address 0.0.0.0 启动。")
 
 
 def _authenticator(config: dict) -> stauth.Authenticate:
@@ -64,6 +69,10 @@ def sign_in() -> User | None:
         st.error(str(exc))
         return None
     if config is None:
+        if from_another_machine():
+            st.title("科学素质指标看板")
+            st.error("尚未配置用户文件：本看板只允许在运行它的电脑上打开。" + SERVE_NETWORK)
+            return None
         return DEMO_USER
     authenticator = _authenticator(config)
     if not st.session_state.get("authentication_status"):
@@ -84,6 +93,21 @@ def sign_in() -> User | None:
     return User(username, entry.get("name", username), (entry.get("roles") or ["leader"])[0], entry.get("department"))
 
 
+def signed_out() -> None:
+    """The only page before sign-in (hidden: the sign-in form above is all there is)."""
+
+
+def from_another_machine() -> bool:
+    """True when this session's browser runs on another machine (Streamlit gives no address for this one)."""
+    address = st.context.ip_address
+    if not isinstance(address, str) or not address:
+        return False
+    try:
+        return not ipaddress.ip_address(address.removeprefix("::ffff:")).is_loopback
+    except ValueError:
+        return True
+
+
 def current_user() -> User:
     """The user app.py signed in for this session (pages ask here, never sign in again)."""
     return st.session_state.get("user") or DEMO_USER
@@ -100,7 +124,8 @@ def sidebar_user(user: User) -> None:
     """Who is signed in, at the foot of the sidebar; the demo mode is said on every page."""
     with st.sidebar:
         if user.is_demo:
-            st.caption(":material/lock_open: 本地演示模式：未配置用户文件，未启用登录，任何人都可上传。")
+            st.caption(":material/lock_open: 本地演示模式：未配置用户文件，未启用登录，只有本机可以打开，"
+                       "打开的人都可上传。" + SERVE_NETWORK)
             return
         where = f"·{user.department}" if user.department else ""
         st.caption(f":material/person: {user.name}（{ROLES[user.role]}{where}）")
