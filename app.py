@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from etl import bulk, db
-from ui import auth, data, frame
+from ui import auth, data, frame, notfound
 
 # The icon is a local file: a ":material/…:" page icon makes the browser fetch it from the internet.
 ICON = Path(__file__).resolve().parent / "ui" / "icon.png"
@@ -57,7 +57,7 @@ PAGES = {
 }
 
 st.session_state["user"] = user
-page = st.navigation(auth.visible_pages(user, PAGES))
+page = st.navigation(notfound.with_not_found(auth.visible_pages(user, PAGES)))  # Chinese, not Streamlit's dialog
 bootstrap(data.db_file())
 try:
     for notice in opened(str(data.db_file())):

@@ -101,23 +101,51 @@ def n_line(n) -> str:
     return "" if fmt.is_missing(n) else f"<br>样本量：{fmt.number(n)}人"
 
 
-def hline(fig: go.Figure, y: float, label: str, colour: str = palette.DARK_GREY, dash: str = "dash") -> None:
-    """A horizontal line across the plot with its label at the right end (targets)."""
-    fig.add_shape(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=y, y1=y,
-                  line=dict(color=colour, width=2, dash=dash), name=label)
-    fig.add_annotation(text=label, xref="x domain", x=1, xanchor="right", yref="y", y=y, yanchor="bottom",
-                       showarrow=False, font=dict(color=colour))
+def period_span(p) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and the last day of a period ("2025" → 1 Jan–31 Dec; "2025Q3" → 1 Jul–30 Sep)."""
+    at = period_position(p)
+    s = period_key(p)
+    if re.fullmatch(r"\d{4}", s):
+        return pd.Timestamp(at.year, 1, 1), pd.Timestamp(at.year, 12, 31)
+    if re.fullmatch(r"\d{4}[Qq][1-4]", s):
+        first = pd.Timestamp(at.year, at.month - 1, 1)
+        return first, first + pd.offsets.QuarterEnd(0)
+    return at, at
 
 
-def as_of_line(fig: go.Figure, as_of) -> None:
-    """The as-of date as a vertical line on a time axis, labelled "截至2025年12月31日"."""
-    x = pd.Timestamp(as_of).strftime("%Y-%m-%d")
+def target_segments(fig: go.Figure, targets: list[tuple], top: float) -> None:
+    """Dashed target lines, each from its base year to its target year, labelled at its left end above the
+    line ("2025年目标 15.0%"); of two labels closer than a line of text, the lower goes below its line."""
+    placed: list[float] = []
+    for x0, x1, y, label in sorted(targets, key=lambda t: -t[2]):
+        fig.add_shape(type="line", xref="x", x0=x0.strftime("%Y-%m-%d"), x1=x1.strftime("%Y-%m-%d"), yref="y",
+                      y0=y, y1=y, line=dict(color=palette.DARK_GREY, width=2, dash="dash"), name=label)
+        below = any(abs(y - other) < top * palette.TARGET_LABEL_ROOM for other in placed)
+        fig.add_annotation(text=label, xref="x", x=x0.strftime("%Y-%m-%d"), xanchor="left", yref="y", y=y,
+                           yanchor="top" if below else "bottom", showarrow=False,
+                           font=dict(color=palette.DARK_GREY))
+        placed.append(y)
+
+
+def _inside(day: pd.Timestamp, start, end) -> bool:
+    return (start is None or day >= start) and (end is None or day <= end)
+
+
+def as_of_line(fig: go.Figure, as_of, start=None, end=None) -> None:
+    """The as-of date as a vertical line on a time axis, labelled "截至2025年12月31日" at its foot, inside the
+    plot on the side with room; drawn only when the date falls inside [start, end] (when they are given)."""
+    day = pd.Timestamp(as_of)
+    if not _inside(day, start, end):
+        return
+    x = day.strftime("%Y-%m-%d")
     label = fmt.as_of(as_of)
+    late = start is not None and end is not None and day > start + (end - start) / 2
     # add_vline's own annotation cannot take dates (plotly adds numbers to them), so draw both parts.
     fig.add_shape(type="line", xref="x", x0=x, x1=x, yref="y domain", y0=0, y1=1,
                   line=dict(color=palette.TEXT, width=2, dash="dot"), name=label)
-    fig.add_annotation(text=label, xref="x", x=x, yref="y domain", y=1, yanchor="bottom", xanchor="left",
-                       showarrow=False, font=dict(color=palette.TEXT))
+    fig.add_annotation(text=label, xref="x", x=x, yref="y domain", y=0, yanchor="bottom",
+                       xanchor="right" if late else "left", xshift=-palette.LABEL_GAP if late else palette.LABEL_GAP,
+                       showarrow=False, font=dict(color=palette.TEXT), bgcolor=palette.BACKGROUND)
 
 
 PHASE_ALIASES = {"phase": "阶段", "开始日期": "start_on", "结束日期": "end_on"}
@@ -131,19 +159,20 @@ def phase_rows(phases: pd.DataFrame) -> pd.DataFrame:
     return p.sort_values("start_on").reset_index(drop=True)
 
 
-def phase_bands(fig: go.Figure, phases: pd.DataFrame) -> None:
-    """The plan's phases as shaded bands behind a time axis, each named at its top."""
+def phase_bands(fig: go.Figure, phases: pd.DataFrame, start=None, end=None) -> None:
+    """The plan's phases as shaded bands behind a time axis, named in the legend (a narrow band has no room
+    for its name); only the phases that overlap [start, end] are listed."""
     for i, row in phase_rows(phases).iterrows():
         fill = palette.PHASE_FILLS[i % len(palette.PHASE_FILLS)]
-        start, end = row["start_on"], row["end_on"] + pd.Timedelta(days=1)  # through its last day
-        fig.add_shape(type="rect", xref="x", x0=start.strftime("%Y-%m-%d"), x1=end.strftime("%Y-%m-%d"),
+        first, last = row["start_on"], row["end_on"] + pd.Timedelta(days=1)  # through its last day
+        fig.add_shape(type="rect", xref="x", x0=first.strftime("%Y-%m-%d"), x1=last.strftime("%Y-%m-%d"),
                       yref="y domain", y0=0, y1=1, fillcolor=fill, line=dict(width=0), layer="below",
                       name=str(row["阶段"]))
-        # Names at the foot of the band (the top holds target labels), on two alternating rows so that a
-        # short phase's name clears the next one's.
-        fig.add_annotation(text=str(row["阶段"]), xref="x", x=(start + (end - start) / 2).strftime("%Y-%m-%d"),
-                           xanchor="center", yref="y domain", y=0 if i % 2 == 0 else 0.08, yanchor="bottom",
-                           showarrow=False, font=dict(color=palette.MUTED_TEXT))
+        if (end is None or first <= end) and (start is None or last > start):
+            fig.add_scatter(x=[None], y=[None], mode="markers", name=str(row["阶段"]), showlegend=True,
+                            legendgroup="阶段", hoverinfo="skip",
+                            marker=dict(symbol="square", size=14, color=fill,
+                                        line=dict(width=1, color=palette.GRID)))
 
 
 def series_colour(i: int) -> str:
@@ -160,3 +189,95 @@ def scale_for(values, unit: str) -> tuple[float, str]:
     """(divisor, axis unit) so that axes read "万人次" or "万元" from 10,000, as the labels do."""
     vals = [abs(float(v)) for v in values if not fmt.is_missing(v)]
     return (10_000.0, f"万{unit}") if vals and max(vals) >= 10_000 else (1.0, unit)
+
+
+# ---- fitting a figure to its container ---------------------------------------------------------------
+def text_px(text: str, size: float) -> float:
+    """About how wide `text` is set at `size` px: a CJK or full-width sign is one em, anything else 0.6 em."""
+    plain = re.sub(r"<[^>]+>", "", str(text))
+    return sum(size if ord(ch) > 0x2E7F or ch in "（）：；，、" else 0.6 * size for ch in plain)
+
+
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """Break a one-line finding into lines no wider than `width` px, after a comma or semicolon when one fits."""
+    lines, rest = [], str(text)
+    while text_px(rest, size) > width:
+        cut = 1
+        while cut < len(rest) and text_px(rest[:cut + 1], size) <= width:
+            cut += 1
+        soft = max(rest.rfind(sign, 0, cut) for sign in "，；：、")
+        cut = soft + 1 if soft >= cut // 2 else cut
+        lines.append(rest[:cut])
+        rest = rest[cut:]
+    return lines + [rest] if rest else lines
+
+
+def _legend_names(fig: go.Figure) -> list[str]:
+    shown = [t for t in fig.data if t.showlegend is not False and t.name]
+    many = len([t for t in fig.data if t.showlegend is not False]) > 1
+    return [t.name for t in shown if t.showlegend or many]
+
+
+def legend_rows(names: list[str], width: float, size: float) -> int:
+    """How many rows a horizontal legend of these entries takes in `width` px (0 without a legend)."""
+    rows, used = (1, 0.0) if names else (0, 0.0)
+    for name in names:
+        entry = text_px(name, size) + 3 * size
+        if used and used + entry > width:
+            rows, used = rows + 1, 0.0
+        used += entry
+    return rows
+
+
+def fit(fig: go.Figure, width: float | None, projector: bool = False) -> go.Figure:
+    """Set a figure for a container `width` px wide: height, margins, fonts and tick density from
+    palette.layout_for; the title wrapped to the width and the legend placed under it, so neither overlaps."""
+    look = palette.layout_for(width)
+    sizes = palette.PROJECTOR_SIZES if projector else dict(font=look.font, ticks=look.ticks, title=look.title)
+    inner = (width or 1400) - 2 * look.margin
+    title = fig.layout.title.text or ""
+    lines = wrap(title, inner, sizes["title"]) if title else []
+    title_h = len(lines) * sizes["title"] * palette.LINE_HEIGHT
+    legend_h = legend_rows(_legend_names(fig), inner - 80, sizes["font"]) * sizes["font"] * palette.LEGEND_ROW
+    top = palette.TITLE_PAD + title_h + palette.LABEL_GAP + legend_h + float(fig.layout.meta.get("top", 0)
+                                                                            if isinstance(fig.layout.meta, dict) else 0)
+    fig.update_layout(
+        height=look.height + max(0, round(top) - 90), font=dict(size=sizes["font"]),
+        margin=dict(l=look.margin, r=look.margin, t=max(round(top), 30), b=look.margin),
+        # One row after another under the title, in trace order (plotly would stack grouped or filled ones).
+        legend=dict(font=dict(size=sizes["font"]), orientation="h", traceorder="normal", y=1.0, yanchor="bottom",
+                    x=0, xanchor="left", yref="paper", entrywidthmode="pixels", entrywidth=0,
+                    tracegroupgap=0),
+        hoverlabel=dict(font=dict(size=sizes["font"])),
+    )
+    if lines:
+        fig.update_layout(title=dict(text="<br>".join(lines), font=dict(size=sizes["title"]), automargin=False,
+                                     y=1, yref="container", yanchor="top", pad=dict(t=palette.TITLE_PAD)))
+    for axes in (fig.update_xaxes, fig.update_yaxes):
+        # Level labels only: a rotated label's box covers its neighbours', and the figures leave room instead.
+        axes(tickfont=dict(size=sizes["ticks"]), title_font=dict(size=sizes["font"]), tickangle=0)
+    fig.for_each_annotation(lambda a: a.update(font=dict(size=sizes["font"])))
+    thin_period_ticks(fig, look.max_ticks)
+    return fig
+
+
+def thin_period_ticks(fig: go.Figure, most: int) -> None:
+    """Keep at most `most` labels on an axis with given tick values (every k-th, the latest always kept)."""
+    for axis in (fig.layout.xaxis, fig.layout.yaxis):
+        vals = list(axis.tickvals or [])
+        if len(vals) <= most or axis.type == "category":
+            continue
+        step = -(-len(vals) // most)
+        keep = sorted(set(range(len(vals) - 1, -1, -step)))
+        axis.tickvals = [vals[i] for i in keep]
+        if axis.ticktext:
+            axis.ticktext = [axis.ticktext[i] for i in keep]
+
+
+def period_ticks(periods: list[str], labels: list[str]) -> dict:
+    """Tick settings for a category axis of periods: every label while they fit (palette.PERIOD_TICKS),
+    else quarters named by their year at the year's first quarter ("2021年"), so that none overlaps."""
+    if len(periods) <= palette.PERIOD_TICKS or not all(re.fullmatch(r"\d{4}[Qq][1-4]", p) for p in periods):
+        return dict(tickvals=labels, ticktext=labels)
+    firsts = [i for i, p in enumerate(periods) if i == 0 or p[:4] != periods[i - 1][:4]]
+    return dict(tickvals=[labels[i] for i in firsts], ticktext=[fmt.year(periods[i][:4]) for i in firsts])

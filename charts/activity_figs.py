@@ -23,37 +23,54 @@ def bar_by(df: pd.DataFrame, x: str, y: str = "value", title: str | None = None,
            by: str | None = None, label: str | None = None) -> go.Figure:
     """Bars of a count or a sum of money (unit "元") by one column, optionally grouped by another.
 
+    By period: upright bars in time order, only the latest and the largest labelled (the title names the
+    largest); by anything else: level bars, largest first as given, each labelled, so that long names read.
     Labels read "3,482人次", "12.6万人次", "23.45万元"; the axis switches to 万 with them. `label` names the
     measure on the axis (e.g. "参与人次").
     """
     if b.is_empty(df):
         return b.empty(title)
     b.require(df, x, y)
-    if x == "period":
+    over_time = x == "period"
+    if over_time:
         df = df.assign(period=df["period"].map(b.period_key))
         order = b.sorted_periods(df["period"])
     else:
         order = list(dict.fromkeys(df[x]))
     cats = [_label(x, v) for v in order]
     div, axis_unit = b.scale_for(df[y], unit)
+    totals = df.groupby(x, sort=False)[y].sum(min_count=1).reindex(order)
+    named = {i for i, v in enumerate(totals) if not fmt.is_missing(v)}
+    if over_time and named:
+        named = {max(named), max(named, key=lambda i: float(totals.iloc[i]))}
     fig = go.Figure()
     for i, g in enumerate(b.group_values(df, by)):
         rows = (df if g is None else df[df[by] == g]).set_index(x).reindex(order)
         head = "" if g is None else f"{by}：{g}<br>"
+        values = [None if fmt.is_missing(v) else float(v) / div for v in rows[y]]
+        texts = [fmt.amount(v, unit) if j in named or not over_time else "" for j, v in enumerate(rows[y])]
         fig.add_bar(
-            x=cats, y=[None if fmt.is_missing(v) else float(v) / div for v in rows[y]],
+            x=cats if over_time else values, y=values if over_time else cats, orientation="v" if over_time else "h",
             name=str(g) if g is not None else (label or unit), showlegend=by is not None,
             marker=dict(color=b.series_colour(i)),
-            text=[fmt.amount(v, unit) for v in rows[y]], textposition="outside", cliponaxis=False,
+            text=texts, textposition="outside", cliponaxis=False, textangle=0,
             hovertext=[f"{head}{c}：{fmt.amount(v, unit)}{b.note_line(n)}"
                        for c, v, n in zip(cats, rows[y], b.column(rows, "note"))],
             hovertemplate="%{hovertext}<extra></extra>",
         )
     fig.update_layout(barmode="group")
-    fig.update_xaxes(type="category", showgrid=False, title_text=_axis_name(x))
-    fig.update_yaxes(title_text=f"{label or ''}（{axis_unit}）", rangemode="tozero")
+    reach = max([float(v) / div for v in df[y] if not fmt.is_missing(v)] or [1.0])
+    value_axis = dict(title_text=f"{label or ''}（{axis_unit}）", rangemode="tozero",
+                      range=[0, reach * (palette.BAR_LABEL_ROOM if not over_time else 1.15)])
+    if over_time:
+        fig.update_xaxes(type="category", showgrid=False, title_text=None, **b.period_ticks(order, cats))
+        fig.update_yaxes(**value_axis)
+    else:
+        fig.update_yaxes(type="category", categoryorder="array", categoryarray=cats, autorange="reversed",
+                         showgrid=False, title_text=None)
+        fig.update_xaxes(**value_axis)
     if title is None:
-        totals = df.groupby(x, sort=False)[y].sum(min_count=1).dropna()
+        totals = totals.dropna()
         if totals.empty:
             title = label or "合计"
         elif len(totals) == 1:
@@ -83,18 +100,21 @@ def budget_vs_spend(df: pd.DataFrame, title: str | None = None, by: str | None =
     div, axis_unit = b.scale_for(list(df[BUDGET]) + list(df[SPEND]), "元")
     rates = [_execution(s, bu) for s, bu in zip(df[SPEND], df[BUDGET])]
     fig = go.Figure()
+    # Level bars, 预算 above 支出 for each row: long task names read, and every label has a row to itself.
     for col, name, colour in ((BUDGET, "预算", palette.SKY), (SPEND, "支出", palette.BLUE)):
         fig.add_bar(
-            x=cats, y=[None if fmt.is_missing(v) else float(v) / div for v in df[col]], name=name,
+            y=cats, x=[None if fmt.is_missing(v) else float(v) / div for v in df[col]], name=name, orientation="h",
             marker=dict(color=colour), text=[fmt.money(v) for v in df[col]], textposition="outside",
-            cliponaxis=False,
+            cliponaxis=False, textangle=0,
             hovertext=[f"{c}<br>预算：{fmt.money(bu)}<br>支出：{fmt.money(s)}<br>执行率：{r}"
                        for c, bu, s, r in zip(cats, df[BUDGET], df[SPEND], rates)],
             hovertemplate="%{hovertext}<extra></extra>",
         )
+    reach = max([float(v) / div for v in list(df[BUDGET]) + list(df[SPEND]) if not fmt.is_missing(v)] or [1.0])
     fig.update_layout(barmode="group")
-    fig.update_xaxes(type="category", showgrid=False, title_text=_axis_name(by))
-    fig.update_yaxes(title_text=f"金额（{axis_unit}）", rangemode="tozero")
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=cats, autorange="reversed",
+                     showgrid=False, title_text=None)
+    fig.update_xaxes(title_text=f"金额（{axis_unit}）", rangemode="tozero", range=[0, reach * palette.BAR_LABEL_ROOM])
     if title is None:
         budget, spend = df[BUDGET].sum(min_count=1), df[SPEND].sum(min_count=1)
         title = (f"经费执行率{_execution(spend, budget)}（支出{fmt.money(spend)}，预算{fmt.money(budget)}）"

@@ -202,3 +202,49 @@ def _template(text: int, ticks: int, title: int, line: float, marker: int, small
 pio.templates[KEXUE] = _template(text=15, ticks=14, title=19, line=2.5, marker=9, smallest=11)
 # 汇报模式: read from the back of a meeting room (UI.md: text ≥ 24 px, nothing below 18 px).
 pio.templates[PROJECTOR] = _template(text=24, ticks=22, title=32, line=4, marker=16, smallest=18)
+
+
+# ---- layout by container width ----------------------------------------------------------------------
+class Layout(NamedTuple):
+    """How a chart is set in a container of a given width: one of three classes, chosen by `layout_for`."""
+
+    name: str
+    height: int  # px of the whole figure
+    font: int  # body text: labels, legend, axis titles
+    ticks: int  # tick labels
+    title: int  # the one-line finding
+    margin: int  # px left and right of the plot area (the axes' labels push it further, automargin)
+    max_ticks: int  # at most this many labels on a category or period axis
+
+
+# Three classes by the width the chart is given (a full-width chart at a 1920 px window gets ~1500 px; at a
+# 1280 px laptop ~820 px; a half column at 1280 px or a projector at 1024 px ~300–560 px).
+LAYOUTS = (
+    (1000, Layout("wide", height=460, font=15, ticks=14, title=19, margin=20, max_ticks=16)),
+    (600, Layout("medium", height=420, font=14, ticks=13, title=17, margin=14, max_ticks=10)),
+    (0, Layout("narrow", height=380, font=13, ticks=12, title=15, margin=8, max_ticks=6)),
+)
+# 汇报模式 (UI.md: nothing below 18 px): the projector's sizes at any width; the width still sets tick density.
+PROJECTOR_SIZES = dict(font=22, ticks=20, title=28)
+
+# Spacing of labels (px): between a label and the mark it names, between stacked labels, around the title.
+LABEL_GAP = 6
+LINE_HEIGHT = 1.3  # times the font size
+TITLE_PAD = 10
+LEGEND_ROW = 1.9  # a legend row's height, times the font size
+SMALL_SLICE = 4.0  # percent: a stacked slice thinner than this is labelled beside its bar, not inside
+OUTLIER_RATIO = 4.0  # a bar this many times the median of the others goes on its own panel
+
+
+def layout_for(width: float | None) -> Layout:
+    """The layout class of a chart `width` px wide (None: the wide class, for tests and the report)."""
+    w = 10_000 if width is None else width
+    return next(layout for floor, layout in LAYOUTS if w >= floor)
+TARGET_LABEL_ROOM = 0.08  # of the value axis: two target labels closer than this are set on either side
+TIER_BAR_WIDTH = 0.5  # of a period's place: the rest is room for a thin slice's label beside its bar
+TIER_LABEL_STEP = 6.0  # percent: labels beside one bar are set at least this far apart
+TIER_BESIDE_ROOM = 0.35  # extra places right of the last bar for its beside label
+BAR_LABEL_ROOM = 1.35  # the value axis runs this far past the longest bar, for the label beyond it
+REFERENCE_LABEL_ROOM = 28  # px above the plot for a reference line's label (全镇)
+PERIOD_TICKS = 8  # a period axis names every period up to this many, else each year once
+CAP_CLEARANCE = 0.015  # of the value axis: between an error bar's cap and the value label beyond it

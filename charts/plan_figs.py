@@ -74,10 +74,16 @@ def phase_timeline(phases: pd.DataFrame, milestones: pd.DataFrame | None, as_of,
                 hovertext=[_milestone_hover(r, state) for _, r in rows.iterrows()],
                 hovertemplate="%{hovertext}<extra></extra>",
             )
+    days = list(ph["start_on"]) + list(ph["end_on"] + pd.Timedelta(days=1))
+    if not b.is_empty(milestones):
+        days += [pd.Timestamp(d) for d in b.rename(milestones, MILESTONE_ALIASES)["due_on"].dropna()]
+    first, last = min(days), max(days)
     if as_of is not None:
-        b.as_of_line(fig, as_of)
+        b.as_of_line(fig, as_of, first, last)
     fig.update_layout(barmode="overlay", hovermode="closest")
-    fig.update_xaxes(type="date", tickformat="%Y年%-m月", title_text=None)
+    pad = (last - first) * 0.02
+    fig.update_xaxes(type="date", tickformat="%Y年%-m月", title_text=None,
+                     range=[(first - pad).strftime("%Y-%m-%d"), (last + pad).strftime("%Y-%m-%d")])
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed",
                      showgrid=False, title_text=None)
     if title is None:
@@ -130,7 +136,7 @@ def reporting_grid(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         )
     fig.update_layout(barmode="overlay", bargap=0.04)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels, showgrid=False,
-                     title_text=None)
+                     title_text=None, **b.period_ticks(periods, labels))
     fig.update_yaxes(tickvals=list(range(len(depts))), ticktext=depts, range=[len(depts) - 0.5, -0.5],
                      showgrid=False, zeroline=False, title_text=None)
     if title is None:

@@ -94,16 +94,15 @@ def ranked_bars(df: pd.DataFrame, by: str, unit: str = "人次", label: str = "�
 
 
 def time_window(fig: go.Figure, periods, as_of: dt.date, phases: pd.DataFrame | None) -> go.Figure:
-    """Fit a time axis to the periods, the as-of date and the plan's phases (plotly pads it for the point
-    labels, which on a half screen squeezes the data), with the as-of label kept inside, left of its line."""
-    days = [b.period_position(p) for p in periods] + [pd.Timestamp(as_of)]
-    if not b.is_empty(phases):
-        days += list(pd.to_datetime(phases["start_on"])) + list(pd.to_datetime(phases["end_on"]))
-    fig.update_xaxes(range=[(min(days) - pd.Timedelta(days=75)).strftime("%Y-%m-%d"),
-                            (max(days) + pd.Timedelta(days=75)).strftime("%Y-%m-%d")])
-    fig.update_annotations(selector=dict(text=fmt.as_of(as_of)), xanchor="right")
-    # Target labels at the left end, where a rising series is still low, clear of the latest points' labels.
-    fig.for_each_annotation(lambda a: a.update(x=0, xanchor="left") if "目标" in (a.text or "") else None)
+    """Fit a time axis without data (the phase timeline) to the plan's phases, with the as-of line only
+    when it falls inside them. A chart of periods keeps its own axis, which ends with the last period."""
+    if len(list(periods)):
+        return fig
+    if b.is_empty(phases):
+        return fig
+    first, last = pd.to_datetime(phases["start_on"]).min(), pd.to_datetime(phases["end_on"]).max()
+    fig.update_xaxes(range=[(first - pd.Timedelta(days=30)).strftime("%Y-%m-%d"),
+                            (last + pd.Timedelta(days=30)).strftime("%Y-%m-%d")])
     return fig
 
 

@@ -79,15 +79,17 @@ def rate_bars(df: pd.DataFrame, by: str, title: str | None = None, orientation: 
             hovertemplate="%{hovertext}<extra></extra>",
             **({"error_x": err} if horizontal else {"error_y": err}),
         )
-        # The value labels sit beyond the error bar, where the bar's own text would be crossed by it.
+        # The value labels sit beyond the error bar, where the bar's own text would be crossed by it, and a
+        # little further still, clear of the cap.
         ends = [None if v is None else max(v, v + (e or 0)) for v, e in zip(vals, plus)]
+        reach = max([e for e in ends if e is not None] + [reach])
+        ends = [None if e is None else e + reach * palette.CAP_CLEARANCE for e in ends]
         fig.add_scatter(
             x=ends if horizontal else cats, y=cats if horizontal else ends, mode="text", text=labels,
             textposition="middle right" if horizontal else "top center", offsetgroup=group,
             textfont=dict(color=[palette.MUTED_TEXT if s else palette.TEXT for s in small]),
             name=f"{fmt.period(p) if p else '比例'} 数值", showlegend=False, hoverinfo="skip", cliponaxis=False,
         )
-        reach = max([e for e in ends if e is not None] + [reach])
     if title is None:
         last = df[(df["period"] == periods[-1]) & ~b.column(df, "n").map(fmt.is_small_sample)]
         last = last[last["value"].notna()]
@@ -143,11 +145,20 @@ def _trend_title(rows: pd.DataFrame) -> str | None:
     return f"{now}，{fmt.change_vs(fmt.period(periods[-2]), shown[-1] - shown[-2])}"
 
 
+def _latest_labels(values: list, texts: list, keep: set[int]) -> list[str]:
+    """Only the labels at `keep` (the latest point and the points a sentence names); the rest stay blank."""
+    return [t if i in keep and v is not None else "" for i, (v, t) in enumerate(zip(values, texts))]
+
+
 def rate_trend(df: pd.DataFrame, title: str | None = None, targets=None, as_of=None,
-               phases: pd.DataFrame | None = None, by: str | None = None) -> go.Figure:
+               phases: pd.DataFrame | None = None, by: str | None = None, target_base=None,
+               named=()) -> go.Figure:
     """A share over survey periods with its 95% CI band; targets dashed, the as-of date and phases marked.
 
-    targets: {year: share} (fractions, as the data); phases: 阶段, start_on, end_on.
+    targets: {year: share} (fractions, as the data), each drawn from `target_base` (the plan's base year;
+    default the first period) to its year; phases: 阶段, start_on, end_on, shaded and named in the legend.
+    Only the latest value of each series is labelled, plus the `named` periods (those a sentence names).
+    The time axis ends with the last period that has data; the as-of line is drawn only when inside it.
     """
     if b.is_empty(df):
         return b.empty(title)
@@ -155,8 +166,9 @@ def rate_trend(df: pd.DataFrame, title: str | None = None, targets=None, as_of=N
     df = df.assign(period=df["period"].map(b.period_key))
     df = df.assign(_x=df["period"].map(b.period_position)).sort_values("_x")
     fig = go.Figure()
-    findings = []
-    for i, g in enumerate(b.group_values(df, by)):
+    findings, tops, ends = [], [], []
+    groups = b.group_values(df, by)
+    for i, g in enumerate(groups):
         rows = df if g is None else df[df[by] == g]
         colour, name = b.series_colour(i), ("比例" if g is None else str(g))
         x = list(rows["_x"])
@@ -169,13 +181,23 @@ def rate_trend(df: pd.DataFrame, title: str | None = None, targets=None, as_of=N
                             name=f"{name} 95%置信区间", legendgroup=name)
         small = [fmt.is_small_sample(n) for n in b.column(rows, "n")]
         head = "" if g is None else f"{by}：{g}<br>"
+        ys = [b.pct(v) for v in rows["value"]]
+        tops += [v for v in ys + hi if v is not None]
+        shown = [j for j, v in enumerate(ys) if v is not None]
+        keep = {j for j, p in enumerate(rows["period"]) if p in {b.period_key(n) for n in named}}
+        keep |= set(shown[-1:])
+        texts = [fmt.small_sample(n) if s else fmt.share(v)
+                 for s, n, v in zip(small, b.column(rows, "n"), rows["value"])]
+        falling = len(shown) >= 2 and ys[shown[-1]] < ys[shown[-2]]
+        ends.append((ys[shown[-1]] if shown else None, len(fig.data), falling))
         fig.add_scatter(
-            x=x, y=[b.pct(v) for v in rows["value"]], mode="lines+markers+text", name=name,
+            x=x, y=ys, mode="lines+markers+text", name=name,
             legendgroup=name, showlegend=by is not None, line=dict(color=colour),
             marker=dict(color=[palette.MUTED if s else colour for s in small]),
-            text=[fmt.small_sample(n) if s else fmt.share(v)
-                  for s, n, v in zip(small, b.column(rows, "n"), rows["value"])],
-            textposition="top center",
+            # Left of the point, on the side away from the line that comes into it: clear of the line and,
+            # since the axis ends at the last period, inside the chart.
+            text=_latest_labels(ys, texts, keep), cliponaxis=False,
+            textposition="bottom left" if falling else "top left",
             textfont=dict(color=[palette.MUTED_TEXT if s else palette.TEXT for s in small]),
             hovertext=[_share_hover(f"{head}{fmt.period(r['period'])}", r) for _, r in rows.iterrows()],
             hovertemplate="%{hovertext}<extra></extra>",
@@ -183,21 +205,36 @@ def rate_trend(df: pd.DataFrame, title: str | None = None, targets=None, as_of=N
         found = _trend_title(rows)
         if found:
             findings.append(found if g is None else f"{g}{found}")
-    ticks = sorted(set(df["_x"]))
-    for year, value in _targets(targets or {}):
-        label = f"{fmt.year(year)}目标 {fmt.share(value)}"
-        b.hline(fig, value * 100, label)
+    _part_latest_labels(fig, ends)
+    start, end = b.period_span(df["period"].iloc[0])[0], b.period_span(df["period"].iloc[-1])[1]
+    goals = _targets(targets or {})
+    tops += [v * 100 for _, v in goals]
+    top = max(tops or [1]) * 1.15
+    base = b.period_position(target_base if target_base is not None else df["period"].iloc[0])
+    b.target_segments(fig, [(base, b.period_position(str(y)), v * 100, f"{fmt.year(y)}目标 {fmt.share(v)}")
+                            for y, v in goals], top)
     if phases is not None and not b.is_empty(phases):
-        b.phase_bands(fig, phases)
+        b.phase_bands(fig, phases, start, end)
     if as_of is not None:
-        b.as_of_line(fig, as_of)
-    ticks = sorted(set(ticks))
-    # Ticks only at the periods (and target years), in Chinese: a date axis would print English months.
-    fig.update_xaxes(type="date", tickvals=ticks, ticktext=[_position_label(t) for t in ticks])
-    fig.update_yaxes(title_text=SHARE_AXIS, ticksuffix="%", rangemode="tozero")
+        b.as_of_line(fig, as_of, start, end)
+    ticks = sorted(set(df["_x"]))
+    # Ticks only at the periods, in Chinese: a date axis would print English months.
+    fig.update_xaxes(type="date", tickvals=ticks, ticktext=[_position_label(t) for t in ticks],
+                     range=[start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")])
+    fig.update_yaxes(title_text=SHARE_AXIS, ticksuffix="%", range=[0, top])
     if title is None:
         title = "；".join(findings) if findings else "比例变化"
     return b.frame(fig, title)
+
+
+def _part_latest_labels(fig: go.Figure, ends: list) -> None:
+    """With two or more series, the higher latest value is labelled above its point and the lower below,
+    so that two close values do not print over each other."""
+    known = sorted((v, i) for v, i, _ in ends if v is not None)
+    if len(known) < 2:
+        return
+    for rank, (_, i) in enumerate(known):
+        fig.data[i].textposition = "top left" if rank == len(known) - 1 else "bottom left"
 
 
 def _position_label(t: pd.Timestamp) -> str:
@@ -225,7 +262,8 @@ def gap_trend(df: pd.DataFrame, title: str | None = None, subject: str = "城乡
     fig.add_scatter(x=labels, y=[float(v) for v in df["value"]], mode="lines+markers+text", name=subject,
                     line=dict(color=palette.BLUE), marker=dict(color=palette.BLUE),
                     error_y=dict(type="data", array=plus, arrayminus=minus, visible=True, color=palette.BLUE),
-                    text=[fmt.pp(v) for v in df["value"]], textposition="middle right",
+                    # The latest value only (the rest are in the hover), right of its point, clear of the line.
+                    text=[""] * (len(df) - 1) + [fmt.pp(df["value"].iloc[-1])], textposition="middle right",
                     hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", cliponaxis=False)
     fig.update_xaxes(type="category", title_text=None, range=[-0.5, len(labels) - 0.5 + 0.6])
     fig.update_yaxes(title_text=f"{subject}（个百分点）", zeroline=True, zerolinecolor=palette.DARK_GREY,
@@ -251,20 +289,34 @@ def tier_stack(df: pd.DataFrame, title: str | None = None, tier: str = "等级")
     labels = [fmt.period(p) for p in periods]
     fig = go.Figure()
     extra = [t for t in dict.fromkeys(df[tier]) if t not in palette.TIERS]
+    spots = list(range(len(periods)))  # numbered places, so that a thin slice's label can sit beside its bar
+    base = [0.0] * len(periods)
+    beside: list[list[float]] = [[] for _ in periods]  # the heights of the labels set beside each bar
     for name in [t for t in palette.TIERS if t in set(df[tier])] + extra:
         rows = df[df[tier] == name].set_index("period").reindex(periods)
         colour = palette.TIER_COLOURS.get(name, palette.GREY)
+        values = [b.pct(v) for v in rows["value"]]
+        thin = [v is not None and v < palette.SMALL_SLICE for v in values]
         fig.add_bar(
-            x=labels, y=[b.pct(v) for v in rows["value"]], name=name,
-            marker=dict(color=colour), text=[fmt.share(v) for v in rows["value"]],
+            x=spots, y=values, name=name, width=palette.TIER_BAR_WIDTH,
+            marker=dict(color=colour), text=["" if t else fmt.share(v) for t, v in zip(thin, rows["value"])],
             textposition="inside", insidetextanchor="middle", textangle=0,
             textfont=dict(color=palette.text_on(colour)),
             hovertext=[f"{lab} {name}<br>比例：{fmt.share_ci(r['value'], r.get('ci_low'), r.get('ci_high'))}"
                        f"{b.note_line(r.get('note'))}" for lab, (_, r) in zip(labels, rows.iterrows())],
             hovertemplate="%{hovertext}<extra></extra>",
         )
+        for i, (v, t) in enumerate(zip(values, thin)):
+            if t:  # too thin to hold its label: the label goes beside the bar, level with the slice
+                y = max([base[i]] + [h + palette.TIER_LABEL_STEP for h in beside[i]])
+                beside[i].append(y)
+                fig.add_annotation(x=i + palette.TIER_BAR_WIDTH / 2, xanchor="left", xshift=palette.LABEL_GAP / 2,
+                                   y=y, yanchor="bottom", text=fmt.share(rows["value"].iloc[i]),
+                                   showarrow=False, font=dict(color=palette.TEXT))
+            base[i] += v or 0.0
     fig.update_layout(barmode="stack", legend=dict(traceorder="normal"))
-    fig.update_xaxes(type="category")
+    fig.update_xaxes(tickvals=spots, ticktext=labels, range=[-0.5, len(spots) - 0.5 + palette.TIER_BESIDE_ROOM],
+                     showgrid=False)
     fig.update_yaxes(title_text=SHARE_AXIS, ticksuffix="%", range=[0, 100])
     if title is None:
         top = df[df[tier].isin(palette.TIERS[:2])].groupby("period")["value"].sum(min_count=1)

@@ -2,7 +2,7 @@
 the urban–rural gap and minors' interest; each chart with its finding, its definition and its digits."""
 import streamlit as st
 
-from ui import data, frame
+from ui import data, frame, layout
 from ui import literacy_parts as parts
 
 status = frame.page("科学素质")
@@ -24,7 +24,7 @@ parts.breakdown_section(sorted(rate["period"].astype(str).unique()))
 st.divider()
 parts.gap_section()
 st.divider()
-left, right = st.columns(2, gap="large")
+left, right = layout.columns(2)  # stacked when half a column is too narrow
 with left:
     parts.tier_section()
 with right:

@@ -4,7 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from charts import figures, fmt, sentences
-from ui import cards, data, frame
+from ui import cards, data, frame, layout
 from ui import reporting_parts as parts
 from ui import reports_parts
 
@@ -49,10 +49,15 @@ st.subheader("各部门逐季度报送")
 kinds = list(dict.fromkeys(grid["报表类型"]))
 for tab, kind in zip(st.tabs(kinds, key="reporting_kind_tabs"), kinds):
     with tab:
-        st.plotly_chart(figures.reporting_grid(parts.grid_cells(grid, kind)), theme=None, key=f"fig_grid_{kind}")
+        layout.chart(figures.reporting_grid(parts.grid_cells(grid, kind)), key=f"fig_grid_{kind}")
 st.caption("按时：不晚于季度末加报送期限收到；逾期：期限后收到；未报：报送期限已过仍未收到；"
            "空报：收到的报表没有数据行（计为已报送）；未到期：尚未收到、报送期限未到（不计为未报，不计入报送率）。"
            "科学素质调查每年一次，计入第4季度。")
+# The reporting rates are read from the grid alone, not from a chart of their own: a quarter's rate is k of a
+# handful of departments, the grid shows which cells make it (and whom to call), the cards give the latest
+# rates, and a line that sits at 100% quarter after quarter is a row of identical labels that says nothing.
+frame.definition("reporting_rate")
+frame.definition("reporting_rate_on_time")
 
 st.subheader("未报、逾期与空报的报表")
 if gaps.empty:
@@ -61,12 +66,6 @@ else:
     st.caption(f"共{len(gaps)}份：" + "，".join(f"{s}{int((gaps['状态'] == s).sum())}份"
                                                for s in parts.GAP_STATES if (gaps["状态"] == s).any()) + "。")
     st.dataframe(gaps, hide_index=True, key="reporting_gaps")
-
-st.subheader("报送率与按时报送率")
-st.plotly_chart(figures.rate_trend(parts.rate_series(rate, on_time), by="口径", as_of=as_of), theme=None,
-                key="fig_reporting_rates")
-frame.definition("reporting_rate")
-frame.definition("reporting_rate_on_time")
 
 st.subheader("年度督促检查：各部门记分卡")
 years = sorted({str(y) for y in grid.loc[~grid["is_pending"], "year"]})

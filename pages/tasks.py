@@ -3,7 +3,7 @@ lead departments, milestone completion beside the time gone by, and the progress
 import streamlit as st
 
 from charts import figures, fmt
-from ui import data, frame
+from ui import data, frame, layout
 from ui import tasks_parts as parts
 
 status = frame.page("任务与阶段", need="plan")
@@ -16,7 +16,7 @@ overdue = milestones[milestones["is_overdue"]]
 st.subheader("实施阶段与里程碑")
 if data.query("phase_state")["is_plan_ended"]:
     st.info(f"{fmt.as_of(as_of)}，{fmt.PLAN_ENDED}。", icon=":material/flag:")
-st.plotly_chart(figures.phase_timeline(phases, milestones, as_of), theme=None, key="tasks_timeline")
+layout.chart(figures.phase_timeline(phases, milestones, as_of), key="tasks_timeline")
 if overdue.empty:
     st.markdown(f"{fmt.as_of(as_of)}，没有逾期的里程碑。")
 else:

@@ -12,11 +12,14 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 180
 
 
-def run_app(page: str | None = None, as_of: dt.date | None = None) -> AppTest:
-    """Run app.py (and switch to `page`, e.g. "pages/literacy.py"); fails on any exception shown."""
+def run_app(page: str | None = None, as_of: dt.date | None = None, query: dict | None = None) -> AppTest:
+    """Run app.py (and switch to `page`, e.g. "pages/literacy.py"), opened with the URL's `query` parameters;
+    fails on any exception shown."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     if as_of is not None:
         at.session_state["as_of"] = as_of
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
     at.run()
     if page:
         at.switch_page(page)

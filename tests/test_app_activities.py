@@ -47,7 +47,7 @@ def test_activities_show_the_year_that_indicators_compute_and_follow_the_year_pi
     # Budget by task: the tasks are named from the plan, not numbered only.
     bars = _chart(at, "fig_budget_task")["data"]
     first = tasks.iloc[0]
-    assert f"任务{first['对应任务']} {first['task_name']}" in bars[0]["x"]
+    assert f"任务{first['对应任务']} {first['task_name']}" in bars[0]["y"]  # level bars: names on y
 
     at.selectbox(key="activities_year").set_value("2023").run()
     assert not at.exception

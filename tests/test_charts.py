@@ -74,8 +74,8 @@ def test_rate_bars_values_intervals_and_labels():
     assert list(bar.error_x.array) == pytest.approx([2.35, 2.54, 25.0])
     assert list(bar.error_x.arrayminus) == pytest.approx([2.25, 2.06, 18.0])
     assert list(labels.text) == ["17.3%", "9.2%", "样本不足（n=18）"]
-    # labels sit beyond the error bars
-    assert list(labels.x) == pytest.approx([19.6, 11.7, 55.0])
+    # labels sit beyond the error bars, clear of their caps by 1.5% of the furthest cap (55.0)
+    assert list(labels.x) == pytest.approx([19.6 + 0.825, 11.7 + 0.825, 55.0 + 0.825])
     assert fig.layout.xaxis.ticksuffix == "%"
     assert fig.layout.xaxis.title.text == "比例（%）"
     assert_reads_chinese(fig)
@@ -114,26 +114,46 @@ def test_rate_trend_target_line_as_of_and_phases():
     fig = F.rate_trend(trend(), targets={2025: 0.15, 2035: 0.25}, as_of=dt.date(2025, 12, 31), phases=PHASES)
     shapes = fig.layout.shapes
     targets = [s for s in shapes if s.type == "line" and s.yref == "y"]
-    assert [(s.y0, s.line.dash) for s in targets] == [(15.0, "dash"), (25.0, "dash")]
-    assert targets[0].xref == "x domain" and (targets[0].x0, targets[0].x1) == (0, 1)
-    notes = [a.text for a in fig.layout.annotations]
-    assert "2025年目标 15.0%" in notes and "2035年目标 25.0%" in notes
+    # Each target runs from the base year (the first survey, 2022) to its own year, and no further.
+    assert sorted((s.y0, s.x0, s.x1, s.line.dash) for s in targets) == [
+        (15.0, "2022-07-01", "2025-07-01", "dash"), (25.0, "2022-07-01", "2035-07-01", "dash")]
+    notes = {a.text: a for a in fig.layout.annotations}
+    assert notes["2025年目标 15.0%"].x == notes["2035年目标 25.0%"].x == "2022-07-01"
+    # The axis ends with the last year of data; 31 Dec 2025 is inside it, so the as-of line is drawn.
+    assert fig.layout.xaxis.range == ("2022-01-01", "2025-12-31")
     (as_of,) = [s for s in shapes if s.type == "line" and s.yref == "y domain"]
     assert as_of.x0 == as_of.x1 == "2025-12-31"
-    assert "截至2025年12月31日" in notes
+    assert notes["截至2025年12月31日"].xanchor == "right"  # inside the plot, left of its line
     bands = [s for s in shapes if s.type == "rect"]
     assert [(s.x0, s.x1) for s in bands] == [("2021-06-01", "2022-01-01"), ("2022-01-01", "2025-01-01"),
                                              ("2025-01-01", "2026-01-01")]
     assert all(s.layer == "below" for s in bands)
-    assert {"启动实施阶段", "全面推进阶段", "评估总结阶段"} <= set(notes)
+    # Phase names are in the legend (the first phase ends before the data start), never inside the bands.
+    assert [t.name for t in fig.data if t.legendgroup == "阶段"] == ["全面推进阶段", "评估总结阶段"]
+    assert not {"启动实施阶段", "全面推进阶段", "评估总结阶段"} & set(notes)
     assert_reads_chinese(fig)
+
+
+def test_rate_trend_as_of_line_only_inside_the_axis():
+    later = F.rate_trend(trend(), as_of=dt.date(2026, 11, 30))
+    assert not [s for s in later.layout.shapes if s.type == "line"] and not later.layout.annotations
+    inside = F.rate_trend(trend(), as_of=dt.date(2022, 9, 30))
+    assert [a.text for a in inside.layout.annotations] == ["截至2022年9月30日"]
+    assert inside.layout.annotations[0].xanchor == "left"  # early in the axis: the label reads rightwards
+
+
+def test_rate_trend_target_labels_close_together_go_either_side_of_their_lines():
+    fig = F.rate_trend(trend(), targets={2024: 0.15, 2025: 0.155})
+    sides = {a.text: a.yanchor for a in fig.layout.annotations}
+    assert sides == {"2025年目标 15.5%": "bottom", "2024年目标 15.0%": "top"}
 
 
 def test_rate_trend_line_band_and_title():
     fig = F.rate_trend(trend())
     upper, lower, line = traces(fig, "scatter")
     assert list(line.y) == pytest.approx([10.93, 12.1, 13.05, 15.43])
-    assert list(line.text) == ["10.9%", "12.1%", "13.1%", "15.4%"]
+    assert list(line.text) == ["", "", "", "15.4%"]  # the latest value only: the rest are in the hover
+    assert line.textposition == "top left"  # a rising line comes in from below left
     assert list(upper.y) == pytest.approx([13, 14, 15, 18]) and list(lower.y) == pytest.approx([9, 10, 11, 13])
     assert lower.fill == "tonexty"
     assert list(fig.layout.xaxis.ticktext) == ["2022年", "2023年", "2024年", "2025年"]
@@ -194,7 +214,7 @@ def test_gap_trend_points_with_error_bars_and_finding():
     assert list(line.y) == pytest.approx([8.1, 7.3, 6.5])
     assert list(line.error_y.array) == pytest.approx([2.2, 2.2, 2.5])
     assert list(line.error_y.arrayminus) == pytest.approx([2.2, 2.2, 2.5])
-    assert list(line.text) == ["8.1个百分点", "7.3个百分点", "6.5个百分点"]
+    assert list(line.text) == ["", "", "6.5个百分点"]  # the latest only; the others are in the hover
     assert line.hovertext[2] == "2025年<br>城乡差距：6.5个百分点（95%置信区间 4.0–9.0个百分点）"
     assert fig.layout.yaxis.title.text == "城乡差距（个百分点）"
     assert fig.layout.title.text == "城乡差距缩小0.8个百分点，2025年为6.5个百分点"
@@ -220,7 +240,11 @@ def test_tier_stack_order_colours_and_labels():
     assert [t.name for t in fig.data] == ["高阶", "具备", "基本具备", "较低"]  # 高阶 at the bottom
     assert [t.marker.color for t in fig.data] == [palette.TIER_COLOURS[t] for t in palette.TIERS]
     assert list(fig.data[1].text) == ["10.0%", "11.5%"]
-    assert list(fig.data[1].x) == ["2024年", "2025年"]
+    assert list(fig.layout.xaxis.ticktext) == ["2024年", "2025年"]
+    # The 3.0% 高阶 slice is too thin to hold its label: it is set beside the bar, so every slice is labelled.
+    assert list(fig.data[0].text) == ["", "4.0%"]
+    (beside,) = fig.layout.annotations
+    assert (beside.text, beside.x, beside.xanchor) == ("3.0%", palette.TIER_BAR_WIDTH / 2, "left")
     assert fig.layout.title.text == "2025年具备科学素质（含高阶）15.5%，较2024年提高2.5个百分点"
     assert_reads_chinese(fig)
 
@@ -293,12 +317,20 @@ def test_bar_by_counts_in_wan():
     fig = F.bar_by(df, "period", "value", None, "人次", label="参与人次")
     (bar,) = fig.data
     assert list(bar.x) == ["2025年第1季度", "2025年第2季度", "2025年第3季度"]
-    assert list(bar.text) == ["3,482人次", "12.6万人次", "9,999人次"]
+    assert list(bar.text) == ["", "12.6万人次", "9,999人次"]  # the largest (the title names it) and the latest
     assert list(bar.y) == pytest.approx([0.3482, 12.6, 0.9999])
     assert fig.layout.yaxis.title.text == "参与人次（万人次）"
     assert bar.hovertext[1] == "2025年第2季度：12.6万人次"
     assert fig.layout.title.text == "2025年第2季度最多（12.6万人次）"
     assert_reads_chinese(fig)
+
+
+def test_bar_by_many_quarters_names_each_year_once():
+    periods = [f"{y}Q{q}" for y in (2021, 2022, 2023) for q in (1, 2, 3, 4)]
+    fig = F.bar_by(pd.DataFrame({"period": periods, "value": range(1, 13)}), "period", unit="次")
+    assert list(fig.layout.xaxis.ticktext) == ["2021年", "2022年", "2023年"]
+    assert list(fig.layout.xaxis.tickvals) == ["2021年第1季度", "2022年第1季度", "2023年第1季度"]
+    assert [t for t in fig.data[0].text if t] == ["12次"]  # the latest is also the largest
 
 
 def test_bar_by_kind_grouped_and_small_counts():
@@ -307,7 +339,8 @@ def test_bar_by_kind_grouped_and_small_counts():
     fig = F.bar_by(df, "活动类型", "value", "讲座最多", "次", by="城乡")
     assert [t.name for t in fig.data] == ["城镇", "农村"]
     assert list(fig.data[1].text) == ["7次", "—"]
-    assert fig.layout.yaxis.title.text == "（次）"
+    assert list(fig.data[0].y) == ["科普讲座", "专题展览"] and fig.data[0].orientation == "h"  # names read level
+    assert fig.layout.xaxis.title.text == "（次）"
     assert fig.layout.title.text == "讲座最多"
 
 
@@ -317,8 +350,8 @@ def test_budget_vs_spend():
     budget, spend = fig.data
     assert (budget.name, spend.name) == ("预算", "支出")
     assert list(budget.text) == ["23.45万元", "8,800元"] and list(spend.text) == ["18.00万元", "9,200元"]
-    assert list(spend.y) == pytest.approx([18.0, 0.92])
-    assert fig.layout.yaxis.title.text == "金额（万元）"
+    assert list(spend.x) == pytest.approx([18.0, 0.92]) and list(spend.y) == ["青少年", "农民"]
+    assert fig.layout.xaxis.title.text == "金额（万元）"
     assert spend.hovertext[0] == "青少年<br>预算：23.45万元<br>支出：18.00万元<br>执行率：76.8%"
     assert fig.layout.title.text == "经费执行率77.8%（支出18.92万元，预算24.33万元）"
     assert_reads_chinese(fig)
@@ -430,3 +463,63 @@ def test_templates_are_registered():
     assert t.font.family == "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, sans-serif"
     assert t.xaxis.exponentformat == "none"  # no "12k": numbers on axes are never in English SI
     assert isinstance(F.rate_trend(trend()), go.Figure)
+
+
+# ---- per_100_bars -------------------------------------------------------------------------------------
+
+def test_per_100_bars_put_a_group_far_above_the_rest_on_its_own_panel():
+    from charts.activities_figs import per_100_bars
+    df = pd.DataFrame({"目标人群": ["农民", "领导干部和公务员", "未成年人", "其他"],
+                       "value": [61.45, 2767.66, 182.77, 7.22]})
+    fig = per_100_bars(df, "目标人群")
+    rest, far = fig.data
+    assert list(rest.y) == ["未成年人", "农民", "其他"] and list(far.y) == ["领导干部和公务员"]
+    assert list(far.text) == ["2,767.7人次/百人"] and far.xaxis == "x2"  # its own scale
+    assert fig.layout.xaxis.range[1] == pytest.approx(182.77 * palette.BAR_LABEL_ROOM)
+    assert fig.layout.title.text == "领导干部和公务员最多（2,767.7人次/百人），远高于其他组（单列一栏）"
+    assert_reads_chinese(fig)
+
+
+def test_per_100_bars_draw_the_town_as_a_line_not_a_bar():
+    from charts.activities_figs import per_100_bars
+    df = pd.DataFrame({"村(社区)": ["东庄村", "全镇", "南洼村", "河滨社区"], "value": [58.26, 41.4, 76.45, 16.18]})
+    fig = per_100_bars(df, "村(社区)")
+    (bars,) = fig.data
+    assert list(bars.y) == ["南洼村", "东庄村", "河滨社区"]  # 全镇 is not among them
+    (line,) = fig.layout.shapes
+    assert (line.x0, line.x1, line.line.dash) == (41.4, 41.4, "dash")
+    assert [a.text for a in fig.layout.annotations] == ["全镇 41.4人次/百人"]
+
+
+# ---- fitting to the container -------------------------------------------------------------------------
+
+def test_three_layout_classes_by_container_width():
+    assert [palette.layout_for(w).name for w in (1500, 1000, 820, 600, 564, 270, None)] == [
+        "wide", "wide", "medium", "medium", "narrow", "narrow", "wide"]
+    heights = [palette.layout_for(w).height for w in (1500, 820, 400)]
+    fonts = [palette.layout_for(w).font for w in (1500, 820, 400)]
+    assert heights == sorted(heights, reverse=True) and fonts == sorted(fonts, reverse=True)
+
+
+def test_fit_wraps_the_title_at_a_comma_and_makes_room_for_it_and_the_legend():
+    from charts import _base
+    fig = F.rate_trend(trend(), phases=PHASES, title="全镇居民具备科学素质比例连续3年提高，2025年为15.4%")
+    _base.fit(fig, 300)
+    look = palette.layout_for(300)
+    assert fig.layout.title.text == "全镇居民具备科学素质比例连续3年提高，<br>2025年为15.4%"
+    assert fig.layout.font.size == look.font and fig.layout.xaxis.tickfont.size == look.ticks
+    # two title lines and the legend of the two phases in view above the plot: the top margin holds both
+    legend = _base.legend_rows(["全面推进阶段", "评估总结阶段"], 300 - 2 * look.margin - 80, look.font)
+    expected = (palette.TITLE_PAD + 2 * look.title * palette.LINE_HEIGHT + palette.LABEL_GAP
+                + legend * look.font * palette.LEGEND_ROW)
+    assert fig.layout.margin.t == round(expected)
+    big = _base.fit(F.rate_trend(trend()), 1500, projector=True)
+    assert big.layout.font.size == palette.PROJECTOR_SIZES["font"] >= 18
+
+
+def test_wrap_never_exceeds_the_width():
+    from charts import _base
+    text = "2025年领导干部和公务员最高（49.6%），其他最低（5.8%）"
+    for width in (120, 200, 400):
+        lines = _base.wrap(text, width, 15)
+        assert "".join(lines) == text and all(_base.text_px(line, 15) <= width for line in lines)

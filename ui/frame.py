@@ -42,14 +42,12 @@ def ensure_routed() -> None:
 
 
 def sidebar_as_of() -> dt.date:
-    """The 截至 date picker every page obeys; defaults to today."""
-    default = data.default_as_of()
+    """The 截至 date every page obeys (ui/asof.py: quarter ends in Chinese, kept in the URL as ?asof=), and the
+    reporter of the main column's width that charts are fitted to (ui/layout.py)."""
+    from ui import asof, layout
     with st.sidebar:
-        st.date_input("截至日期（所有页面按此日期计算）", value=default, key="as_of", format="YYYY-MM-DD",
-                      min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31))
-        st.button("回到今天", key="as_of_reset", width="stretch",
-                  on_click=lambda: st.session_state.update(as_of=data.default_as_of()))
-    return data.as_of()
+        layout.track_width()
+    return asof.sidebar()
 
 
 def banner_text(status: dict) -> str:

@@ -10,7 +10,7 @@ from charts import figures, fmt, palette, sentences
 from charts import literacy_figs as lf
 from indicators.literacy_views import gap_change, target_lines
 from indicators.plan import headline_target
-from ui import data, frame
+from ui import data, frame, layout
 
 BREAKDOWNS = ("重点人群", "城乡", "性别", "年龄段", "文化程度", "村(社区)")
 WHOLE = "全体"
@@ -61,7 +61,7 @@ def trend_section(rate: pd.DataFrame, progress: pd.DataFrame, phases: pd.DataFra
     subject = "全镇居民" if choice == WHOLE else choice
     fig = figures.rate_trend(series, targets=target_lines(progress, "literacy_rate", choice),
                              as_of=data.as_of(), phases=phases)
-    st.plotly_chart(lf.with_subject(fig, f"{subject}具备科学素质比例"), theme=None, key="lit_trend_chart")
+    layout.chart(lf.with_subject(fig, f"{subject}具备科学素质比例"), key="lit_trend_chart")
     if not series.empty:
         latest = int(series["period"].max())
         target = headline_target(progress, "literacy_rate", choice, latest) if not progress.empty else None
@@ -82,7 +82,7 @@ def breakdown_section(years: list[str]) -> None:
         year = st.selectbox("调查年度", sorted(years, reverse=True), format_func=fmt.year, key="lit_year")
     rates = data.frame("literacy_rate", by=by)
     rows = rates[rates["period"] == year]
-    st.plotly_chart(figures.rate_bars(rows, by), theme=None, key="lit_by_chart")
+    layout.chart(figures.rate_bars(rows, by), key="lit_by_chart")
     note = lf.small_sample_note(rows, by) if not rows.empty else None
     st.caption(lf.coverage_sentence(by) + (f" {note}" if note else "") + " 误差线为95%置信区间。")
     frame.definition("literacy_rate")
@@ -93,7 +93,7 @@ def tier_section() -> None:
     """The shares in the four tiers by survey year."""
     st.subheader("等级分布")
     tiers = data.frame("literacy_tier_share")
-    st.plotly_chart(figures.tier_stack(tiers), theme=None, key="lit_tier_chart")
+    layout.chart(figures.tier_stack(tiers), key="lit_tier_chart", share=0.5)
     st.caption(lf.coverage_sentence(None))
     frame.definition("literacy_tier_share")
     digits(lf.rates_table(tiers, "等级", "比例"), key="lit_tier_table")
@@ -103,7 +103,7 @@ def gap_section() -> None:
     """The urban–rural gap over the survey years with its interval, and whether it narrowed."""
     st.subheader("城乡差距")
     gap = data.frame("urban_rural_gap")
-    st.plotly_chart(figures.gap_trend(gap), theme=None, key="lit_gap_chart")
+    layout.chart(figures.gap_trend(gap), key="lit_gap_chart")
     change = None if len(gap) < 2 else gap_change(gap, str(gap["period"].min()), str(gap["period"].max()))
     st.markdown(lf.gap_verdict(gap, change))
     frame.definition("urban_rural_gap")
@@ -118,7 +118,7 @@ def minors_section(progress: pd.DataFrame, phases: pd.DataFrame) -> None:
                              as_of=data.as_of(), phases=phases)
     if not interest.empty:
         fig = lf.with_subject(fig, "对科学感兴趣的未成年人比例")
-    st.plotly_chart(fig, theme=None, key="lit_minor_chart")
+    layout.chart(fig, key="lit_minor_chart", share=0.5)
     st.caption("覆盖18岁以下受访者；“感兴趣”指科学兴趣回答4（比较感兴趣）或5（非常感兴趣）。")
     frame.definition("minor_interest_rate")
     digits(lf.rates_table(interest, subject="感兴趣的比例"), key="lit_minor_table")

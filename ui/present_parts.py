@@ -13,9 +13,9 @@ from typing import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
-from charts import fmt, palette
+from charts import _base, fmt, palette
 from charts.slides import EvaluationData, Slide, build_slides
-from ui import data
+from ui import data, layout
 
 DEFAULT_TOWN = "柳堡镇"
 
@@ -166,7 +166,8 @@ def draw(slide: Slide, as_of: dt.date, index: int) -> None:
         # The chart's one-line finding is set as text above it, where the browser wraps it to the column.
         fig = go.Figure(slide.figure)
         finding = fig.layout.title.text or ""
-        fig.update_layout(title=None, margin=dict(t=50))
+        fig.update_layout(title=None)
+        _base.fit(fig, layout.width_for(0.6), projector=True)  # the right 3 of 5 parts of the screen
         st.markdown(f"<div class='kx-chart-title'>{html.escape(finding)}</div>", unsafe_allow_html=True)
         with st.container(key="present_chart_box"):
             st.plotly_chart(fig, theme=None, key=f"present_chart_{index}", height="stretch",

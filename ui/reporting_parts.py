@@ -49,17 +49,6 @@ def gaps(grid: pd.DataFrame) -> pd.DataFrame:
     }, columns=GAP_COLUMNS).reset_index(drop=True)
 
 
-def rate_series(rate: pd.DataFrame, on_time: pd.DataFrame) -> pd.DataFrame:
-    """Both reporting rates in one frame for charts.figures.rate_trend(by="口径").
-
-    n (returns expected, a handful) is dropped: it is not a sample, and rate_trend would grey it as one.
-    """
-    parts = [f.assign(口径=name) for f, name in ((rate, "报送率"), (on_time, "按时报送率")) if len(f)]
-    if not parts:
-        return pd.DataFrame(columns=["period", "value", "口径"])
-    return pd.concat(parts, ignore_index=True).drop(columns=["n"], errors="ignore")
-
-
 def scorecard(grid: pd.DataFrame, problems: pd.DataFrame, milestones: pd.DataFrame, year: str,
               as_of: dt.date) -> pd.DataFrame:
     """One row per department for the yearly inspection (督促检查), as text a leader reads.
