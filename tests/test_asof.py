@@ -26,8 +26,7 @@ def test_a_link_with_asof_opens_the_page_at_that_date(demo_db, app_env):
     assert at.session_state["as_of"] == dt.date(2023, 12, 31)
     assert at.selectbox(key=asof.PICK).value == dt.date(2023, 12, 31)
     assert at.query_params["asof"] == "2023-12-31"
-    # 2023-12-31: the fourth quarter's returns were not yet due, so the banner speaks of the third.
-    assert "数据截至2023年第3季度" in page_text(at)
+    assert "全镇具备科学素质的居民比例（2023年，18–69岁）" in page_text(at)  # the 2023 survey, not 2025's
 
 
 def test_a_bad_asof_falls_back_to_the_default_with_a_chinese_note(demo_db, app_env):
@@ -42,9 +41,9 @@ def test_a_bad_asof_falls_back_to_the_default_with_a_chinese_note(demo_db, app_e
 def test_choosing_a_quarter_end_writes_it_to_the_url(demo_db, app_env):
     app_env(demo_db)
     at = run_app()
-    at.selectbox(key=asof.PICK).set_value(dt.date(2024, 6, 30)).run()
-    assert at.session_state["as_of"] == dt.date(2024, 6, 30) and at.query_params["asof"] == "2024-06-30"
-    assert "数据截至2024年第1季度" in page_text(at)  # the second quarter's returns were not yet due
+    at.selectbox(key=asof.PICK).set_value(dt.date(2022, 12, 31)).run()
+    assert at.session_state["as_of"] == dt.date(2022, 12, 31) and at.query_params["asof"] == "2022-12-31"
+    assert "全镇具备科学素质的居民比例（2022年，18–69岁）" in page_text(at)
 
 
 def test_a_typed_date_is_taken_and_a_bad_one_is_explained(demo_db, app_env):
