@@ -76,10 +76,9 @@ def detect_kind(data: bytes) -> WorkbookKind | None:
     return KIND_BY_LABEL.get(label.replace(" ", "")) if label else None
 
 
-def _item_columns(data: bytes, plan: PlanContext | None) -> tuple[Column, ...]:
+def _item_columns(book, plan: PlanContext | None) -> tuple[Column, ...]:
     """Item-answer columns (K01, M02 …) from the workbook's own 题库 and the plan's."""
     codes = [str(i["item"]) for i in plan.items] if plan is not None else []
-    book = open_workbook(data)
     sheet = SURVEY.sheet("items")
     name = find_sheet(list(book.sheet_names), sheet)
     if name is not None:
@@ -91,9 +90,8 @@ def _item_columns(data: bytes, plan: PlanContext | None) -> tuple[Column, ...]:
     return tuple(Column(code, f"item:{code}", "text") for code in dict.fromkeys(codes))
 
 
-def _report_type(data: bytes) -> tuple[str | None, int | None, bool]:
+def _report_type(book) -> tuple[str | None, int | None, bool]:
     """(报表类型 as written, its row, whether the workbook has a 填报信息 sheet)."""
-    book = open_workbook(data)
     name = find_sheet(list(book.sheet_names), INFO_SHEET)
     if name is None:
         return None, None, False
@@ -111,7 +109,8 @@ def check_return(data: bytes, plan: PlanContext | None, history=None,
     """
     today = today or dt.date.today()
     try:
-        label, label_row, has_info = _report_type(data)
+        book = open_workbook(data)  # opened once for the 报表类型 and the 题库
+        label, label_row, has_info = _report_type(book)
     except UnreadableWorkbook as exc:
         return CheckedReturn(None, problems=[error("unreadable", str(exc))])
     labels = "、".join(k.label for k in KINDS.values())
@@ -131,7 +130,7 @@ def check_return(data: bytes, plan: PlanContext | None, history=None,
     if kind.code != "plan" and plan is None:
         return CheckedReturn(kind, problems=[error(
             "no_plan", "尚未导入工作计划，无法核对部门、村(社区)、人群和任务", expected="先上传工作计划工作簿")])
-    item_columns = _item_columns(data, plan) if kind.code == "survey" else ()
+    item_columns = _item_columns(book, plan) if kind.code == "survey" else ()
     book = read_workbook(data, kind, item_columns)
     result = CheckedReturn(kind, problems=list(book.problems))
     if kind.code == "plan":
