@@ -186,11 +186,7 @@ def _store(con, checked: CheckedReturn, receipt: Receipt, archived: Path, user: 
             if table is not None:  # a survey's own 题库 is kept in the raw layer only
                 _insert_rows(con, table, return_id, rows)
             _insert_raw(con, return_id, alias, rows)
-        kept = [p for p in receipt.problems if p.severity != "error"]  # pre-parse warnings (macros …) too
-        for p in kept:
-            con.execute("insert into problems values (nextval('seq_problem_id'), ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                        "null, null, null)", [return_id, p.severity, p.code, p.sheet, p.row, p.column, p.value,
-                                              p.expected, p.message])
+        _insert_problems(con, return_id, [p for p in receipt.problems if p.severity != "error"])  # macros … too
         con.execute("insert into return_events values (nextval('seq_event_id'), ?, ?, ?, ?, ?)",
                     [return_id, "replace" if replaces else "store", user, now,
                      "补录，收到日期" + received_on.isoformat() if received_on else None])
@@ -241,6 +237,20 @@ def _arrow(values: np.ndarray) -> pa.Array:
         return pa.array(values.tolist())
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return pa.array([None if v is None else str(v) for v in values.tolist()], type=pa.string())
+
+
+def _insert_problems(con, return_id: int, kept: list) -> None:
+    """The warnings and notes of a stored return, in one insert; their ids follow the receipt's order."""
+    if not kept:
+        return
+    last = con.execute("select max(nextval('seq_problem_id')) from range(?)", [len(kept)]).fetchone()[0]
+    _problems = pa.table({"problem_id": pa.array(range(last - len(kept) + 1, last + 1), pa.int64()),  # noqa: F841
+                          **{field: pa.array([getattr(p, field) for p in kept], kind) for field, kind in (
+                              ("severity", pa.string()), ("code", pa.string()), ("sheet", pa.string()),
+                              ("row", pa.int64()), ("column", pa.string()), ("value", pa.string()),
+                              ("expected", pa.string()), ("message", pa.string()))}})
+    con.execute("insert into problems select problem_id, ?, severity, code, sheet, row, \"column\", value, expected, "
+                "message, null, null, null from _problems", [return_id])
 
 
 def _insert_raw(con, return_id: int, sheet: str, rows: SheetRows) -> None:

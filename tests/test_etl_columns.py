@@ -161,3 +161,19 @@ def test_raw_rows_are_stored_as_json_of_the_cells_as_read(tmp_path, small_plan):
             "select cells from raw_rows where return_id = ? order by row_no", [receipt.return_id]).fetchall()]
     assert stored == check_return(data, _plan(db_file), today=TODAY).tables["activities"].raw_cells()
     assert stored[0]['备"注\\'] == '"引号"\\' and stored[1]["说明"] == "12"  # headers are kept stripped
+
+
+
+def test_warnings_and_notes_are_stored_in_one_insert_in_the_receipt_order(tmp_path):
+    db_file = tmp_path / "db" / "w.duckdb"
+    assert load_return(plan_book(), "plan.xlsx", db_file, today=TODAY).status == "stored"
+    rows = [activity(i, audience="其他", participants="40" if i % 2 else 5000, theme="Y") for i in range(1, 40)]
+    receipt = load_return(activity_book(rows), "a.xlsx", db_file, today=TODAY)
+    assert receipt.status == "stored", receipt.to_text()
+    with db.connect(db_file) as con:
+        stored = con.execute("select problem_id, severity, code, sheet, row_no, column_name, value, expected, message "
+                             "from problems where return_id = ? order by problem_id", [receipt.return_id]).fetchall()
+    assert [r[1:] for r in stored] == [(p.severity, p.code, p.sheet, p.row, p.column, p.value, p.expected, p.message)
+                                       for p in receipt.problems]
+    assert [r[2] for r in stored].count("over_population") == 19  # 5000 people in a village of 800 其他
+    assert [r[0] for r in stored] == list(range(stored[0][0], stored[0][0] + 21))
