@@ -71,10 +71,15 @@ def _load(args) -> int:
     from etl.bulk import load_many
     received = dt.date.fromisoformat(args.received_on) if args.received_on else None
     items = [(p.name, p.read_bytes()) for p in args.files]
+    bar = _progress("导入报表")
     receipts = load_many(items, args.db, user=args.user or getpass.getuser(), replace=args.replace,
-                         received_on=received, received_from_info=args.received_from_info)
+                         received_on=received, received_from_info=args.received_from_info,
+                         progress=lambda done, total, name: bar(done, total))
+    bar(len(items), len(items))
     for receipt in receipts:
         print(receipt.summary if receipt.status == "stored" else receipt.to_text())
+    if any(r.status == "stored" for r in receipts):
+        _refresh_marts(args.db)
     return OK if all(r.status in ("stored", "duplicate") for r in receipts) else REFUSED
 
 
@@ -113,7 +118,19 @@ def _restore(args) -> int:
     except LookupError as exc:
         print(exc, file=sys.stderr)
         return REFUSED
+    _refresh_marts(args.db)
     return OK
+
+
+def _progress(description: str):
+    from indicators.marts_refresh import console_progress
+    return console_progress(description)
+
+
+def _refresh_marts(db_file) -> None:
+    """Rebuild the indicator marts for the new data (the command line is the top layer: it may call indicators)."""
+    from indicators.marts_refresh import refresh_file
+    refresh_file(db_file, progress=_progress("更新指标结果"))
 
 
 def _demo(args) -> int:

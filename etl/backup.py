@@ -33,8 +33,10 @@ def _digest(path: Path) -> str:
 
 
 def _tables(con) -> list[str]:
+    # mart_* tables are derived results (indicators/marts.py): rebuilt from the data, never backed up
     return [r[0] for r in con.execute("select table_name from information_schema.tables "
-                                      "where table_type = 'BASE TABLE' and table_schema = 'main' order by 1").fetchall()]
+                                      "where table_type = 'BASE TABLE' and table_schema = 'main' "
+                                      "and not starts_with(table_name, 'mart_') order by 1").fetchall()]
 
 
 def write_backup(folder: Path, db_file=None) -> str:

@@ -16,9 +16,15 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--db", default=None)
     export.add_argument("--as-of", required=True)
     export.add_argument("--out", required=True, type=Path)
+    rebuild = sub.add_parser("refresh", help="重建指标结果表（marts）")
+    rebuild.add_argument("--db", default=None)
     args = parser.parse_args(argv)
     try:
         with db.connect(args.db) as con:
+            if args.command == "refresh":
+                from indicators.marts_refresh import console_progress, refresh
+                print(f"已更新{refresh(con, progress=console_progress('更新指标结果'))}项指标结果")
+                return 0
             count = write_export(con, args.as_of, args.out)
     except (db.SchemaTooNew, db.MigrationFailed) as exc:
         print(exc, file=sys.stderr)

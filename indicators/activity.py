@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.base import finish, population, to_date, total_population
+from indicators.marts import materialised, per_version
 from indicators.sql import sql
 
 # Breakdown keys (Chinese column names of DATA.md) → the column of the activity rows.
@@ -14,6 +15,7 @@ ACTIVITY_BREAKDOWNS = {"部门": "department", "对应任务": "task", "村(社�
 WHOLE_TOWN, PUBLIC = "全镇", "社会公众"
 
 
+@per_version  # fetched once per as-of date: every activity indicator starts from the same rows
 def activity_rows(con: duckdb.DuckDBPyConnection, as_of) -> pd.DataFrame:
     """Activities of current returns whose quarter ended by the as-of date.
 
@@ -35,26 +37,31 @@ def _totals(con, as_of, by: str | None, period: str, column: str | None, unit: s
     return finish(frame, [by] if by else [], unit)
 
 
+@materialised("activity")
 def activity_count(con, as_of, by: str | None = None, period: str = "quarter") -> pd.DataFrame:
     """Number of activities per quarter (or year). Columns: period, [by], value, unit, n, …"""
     return _totals(con, as_of, by, period, None, "count")
 
 
+@materialised("activity")
 def participants(con, as_of, by: str | None = None, period: str = "quarter") -> pd.DataFrame:
     """Sum of 参与人次 per quarter (or year). Columns: period, [by], value, unit, n (activities), …"""
     return _totals(con, as_of, by, period, "participants", "person_times")
 
 
+@materialised("activity")
 def training_hours(con, as_of, by: str | None = None, period: str = "quarter") -> pd.DataFrame:
     """Sum of 培训学时 per quarter (or year). Columns: period, [by], value, unit, n (activities), …"""
     return _totals(con, as_of, by, period, "training_hours", "hours")
 
 
+@materialised("activity")
 def spend_yuan(con, as_of, by: str | None = None, period: str = "quarter") -> pd.DataFrame:
     """Sum of 经费(元) per quarter (or year). Columns: period, [by], value, unit, n (activities), …"""
     return _totals(con, as_of, by, period, "cost_yuan", "yuan")
 
 
+@materialised("activity")
 def participation_per_100(con, as_of, by: str | None = None) -> pd.DataFrame:
     """Participants per 100 residents of the audience (its group, in its village where given), per year.
 
@@ -79,6 +86,7 @@ def participation_per_100(con, as_of, by: str | None = None) -> pd.DataFrame:
     return finish(frame.drop(columns=["participants"]), [by] if by else [], "per_100")
 
 
+@materialised("activity")
 def on_theme_share(con, as_of) -> pd.DataFrame:
     """Activities marked 年度主题 = 是 ÷ all activities, per year; note holds the year's theme.
 
@@ -92,6 +100,7 @@ def on_theme_share(con, as_of) -> pd.DataFrame:
     return finish(frame.drop(columns=["year"]), [], "share")
 
 
+@materialised("activity", also=lambda as_of: to_date(as_of).year)
 def budget_execution(con, as_of, by: str | None = "对应任务") -> pd.DataFrame:
     """Spending ÷ the year's budget, per year and task (or department, or whole town).
 
@@ -113,6 +122,7 @@ def budget_execution(con, as_of, by: str | None = "对应任务") -> pd.DataFram
     return finish(frame.sort_values(["period", *([by] if by else [])]), [by] if by else [], "share")
 
 
+@materialised("activity")
 def spend_per_resident(con, as_of) -> pd.DataFrame:
     """Yearly spending ÷ the town's population (元 per resident). Columns: period, value, unit, n, …"""
     rows = activity_rows(con, as_of)

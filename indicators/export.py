@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.base import VALUE_COLUMNS, to_date
-from indicators.registry import INDICATORS, UNIT_WORDS
+from indicators.marts import materialised
+from indicators.registry import BY_CODE, INDICATORS, UNIT_WORDS
 from indicators.survey import survey_coverage
 from etl.safe_xlsx import write_frames
 
@@ -21,28 +22,39 @@ ROW_KEYS = ("value", "unit", "n", "se", "ci_low", "ci_high", "note")
 def export_rows(con, as_of) -> list[dict]:
     """One dict per value: code, period, by, value, unit, n, se, ci_low, ci_high, note.
 
-    The note of a survey row also says which population its year covers (survey.survey_coverage).
+    The note of a survey row also says which population its year covers (survey.survey_coverage). A survey or
+    activity indicator's rows come from its mart (materialised once per data and period end).
     """
-    rows = []
-    coverage = survey_coverage(con, as_of)
-    for ind in INDICATORS:
-        covers = ind.function.__module__ == survey_coverage.__module__
-        seen = set()
-        for by in ind.breakdowns:
-            for variant in ind.variants:
-                frame = ind.compute(con, as_of, by=by, **variant)
-                keys = [c for c in frame.columns if c not in ("period", *VALUE_COLUMNS)
-                        and c in _breakdown_columns(frame, by)]
-                for record in frame.to_dict("records"):
-                    row = {"code": ind.code, "period": str(record["period"]),
-                           "by": {k: str(_plain(record[k])) for k in keys}}
-                    row.update({k: _plain(record.get(k)) for k in ROW_KEYS})
-                    if covers and coverage.get(row["period"]):
-                        row["note"] = "；".join(x for x in (row["note"], coverage[row["period"]]) if x)
-                    key = json.dumps([row["period"], row["by"]], ensure_ascii=False, sort_keys=True)
-                    if key not in seen:
-                        seen.add(key)
-                        rows.append(row)
+    return [row for ind in INDICATORS for row in indicator_export(con, as_of, ind.code)]
+
+
+def indicator_export(con, as_of, code: str) -> list[dict]:
+    """One indicator's export rows, from its mart (keyed by period end, or for dated indicators by the date)."""
+    function = BY_CODE[code].function
+    family = getattr(function, "materialised", None) or "dated"
+    return materialised(family, getattr(function, "also", None), f"export:{code}")(indicator_rows)(con, as_of, code)
+
+
+def indicator_rows(con, as_of, code: str) -> list[dict]:
+    """The export rows of one indicator, every breakdown and variant, each value once."""
+    ind, rows, seen = BY_CODE[code], [], set()
+    covers = ind.function.__module__ == survey_coverage.__module__
+    coverage = survey_coverage(con, as_of) if covers else {}
+    for by in ind.breakdowns:
+        for variant in ind.variants:
+            frame = ind.compute(con, as_of, by=by, **variant)
+            keys = [c for c in frame.columns if c not in ("period", *VALUE_COLUMNS)
+                    and c in _breakdown_columns(frame, by)]
+            for record in frame.to_dict("records"):
+                row = {"code": ind.code, "period": str(record["period"]),
+                       "by": {k: str(_plain(record[k])) for k in keys}}
+                row.update({k: _plain(record.get(k)) for k in ROW_KEYS})
+                if coverage.get(row["period"]):
+                    row["note"] = "；".join(x for x in (row["note"], coverage[row["period"]]) if x)
+                key = json.dumps([row["period"], row["by"]], ensure_ascii=False, sort_keys=True)
+                if key not in seen:
+                    seen.add(key)
+                    rows.append(row)
     return rows
 
 

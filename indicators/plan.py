@@ -7,6 +7,7 @@ import pandas as pd
 
 from indicators import progress as method
 from indicators.base import finish, to_date
+from indicators.marts import per_version
 from indicators.sql import sql
 
 
@@ -114,6 +115,7 @@ def targets(con) -> pd.DataFrame:
                        "from v_plan_targets order by row_no").fetchdf()
 
 
+@per_version  # target_gap and progress_status share one assessment
 def _assessed(con, as_of) -> list[dict]:
     """Each target with its series, latest value, gap, required yearly change and progress."""
     from indicators.series import year_is_over, yearly_series

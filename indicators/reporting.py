@@ -6,12 +6,14 @@ import numpy as np
 import pandas as pd
 
 from indicators.base import finish, to_date
+from indicators.marts import per_version
 from indicators.sql import sql
 
 KIND_WORDS = {"activity": "科普活动", "survey": "科学素质调查"}
 STATES = ("按时", "逾期", "未报", "空报", "未到期")
 
 
+@per_version
 def reporting_grid(con: duckdb.DuckDBPyConnection, as_of) -> pd.DataFrame:
     """Every return owed for periods ended by the as-of date and its state on that date.
 

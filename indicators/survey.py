@@ -14,6 +14,7 @@ import pandas as pd
 
 from indicators.base import (ADULT_AGES, ADULT_LABEL, MIN_N, SURVEY_BREAKDOWNS, finish, population, thresholds,
                              to_date)
+from indicators.marts import materialised
 from indicators.sql import sql
 from indicators.survey_stats import domain_estimates, domain_gap
 from indicators.weighting import AGE_BANDS, MIN_PER_CELL, age_band, post_stratify
@@ -140,7 +141,8 @@ def band_words(band: str) -> str:
 
 def survey_coverage(con: duckdb.DuckDBPyConnection, as_of) -> dict[str, str]:
     """Per survey year ('2025'), the sentence saying which population its figures cover."""
-    return {str(sy.year): sy.coverage for sy in survey_years(con, as_of)}
+    report = weighting_report(con, as_of)  # materialised: no re-weighting of every respondent
+    return dict(zip(report["period"], report["coverage"])) if len(report) else {}
 
 
 def _domains(sy: SurveyYear, by: str | None, base: np.ndarray, con):
@@ -199,6 +201,7 @@ def _estimate_table(sy: SurveyYear, y: np.ndarray, domains: dict, by: str | None
     return table.drop(columns=["ci_method"])
 
 
+@materialised("survey")
 def literacy_rate(con: duckdb.DuckDBPyConnection, as_of, by: str | None = None) -> pd.DataFrame:
     """Weighted share with 总分 ≥ the 具备 threshold, per survey year (and category of `by`).
 
@@ -214,6 +217,7 @@ def literacy_rate(con: duckdb.DuckDBPyConnection, as_of, by: str | None = None) 
     return _combine(tables, by, "share")
 
 
+@materialised("survey")
 def literacy_tier_share(con: duckdb.DuckDBPyConnection, as_of, by: str | None = None) -> pd.DataFrame:
     """Weighted share in each tier (高阶 / 具备 / 基本具备 / 较低) per survey year.
 
@@ -234,6 +238,7 @@ def literacy_tier_share(con: duckdb.DuckDBPyConnection, as_of, by: str | None = 
     return _combine(tables, by, "share")
 
 
+@materialised("survey")
 def urban_rural_gap(con: duckdb.DuckDBPyConnection, as_of) -> pd.DataFrame:
     """城镇 − 农村 literacy rate (residents 18–69) in percentage points, with its CI and yearly change.
 
@@ -259,6 +264,7 @@ def urban_rural_gap(con: duckdb.DuckDBPyConnection, as_of) -> pd.DataFrame:
     return finish(frame, [], "pp") if not frame.empty else finish(pd.DataFrame(columns=["period"]), [], "pp")
 
 
+@materialised("survey")
 def group_rank(con: duckdb.DuckDBPyConnection, as_of) -> pd.DataFrame:
     """Rank (1 = highest) of each adult key group by literacy rate; groups with n < 30 are not ranked.
 
@@ -277,6 +283,7 @@ def group_rank(con: duckdb.DuckDBPyConnection, as_of) -> pd.DataFrame:
     return finish(rates, ["重点人群"], "rank")
 
 
+@materialised("survey")
 def minor_interest_rate(con: duckdb.DuckDBPyConnection, as_of, by: str | None = None) -> pd.DataFrame:
     """Weighted share of minors (age < 18) answering 4 or 5 on 科学兴趣, per survey year.
 
@@ -293,6 +300,7 @@ def minor_interest_rate(con: duckdb.DuckDBPyConnection, as_of, by: str | None = 
     return _combine(tables, by, "share")
 
 
+@materialised("survey")
 def weighting_report(con: duckdb.DuckDBPyConnection, as_of) -> pd.DataFrame:
     """How each survey year was weighted: method, respondents, population covered, groups and bands left out, merges.
 

@@ -30,8 +30,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, special, stats
 
+# scipy is imported where it is used: reading materialised results (the export, a page) never estimates, and
+# importing scipy would be most of such a process's start-up.
 CONFIDENCE = 0.95
 LONELY_PSU_RULES = ("certainty", "adjust", "average", "fail")
 KINDS = ("auto", "share", "mean")
@@ -130,7 +131,7 @@ def _domain_members(domains, n: int) -> tuple[list, np.ndarray, np.ndarray]:
     return list(uniques), rows, codes[rows].astype(np.int64)
 
 
-def _psu_covariance(totals: sparse.csr_matrix, design: _Design, lonely_psu: str) -> np.ndarray:
+def _psu_covariance(totals, design: _Design, lonely_psu: str) -> np.ndarray:
     """Between-PSU covariance of the domain totals: centred within stratum, FPC and n_h/(n_h-1) applied.
 
     Only per-stratum sums are needed: with c_h the centre of stratum h (its mean PSU total, or 0 for a
@@ -138,6 +139,7 @@ def _psu_covariance(totals: sparse.csr_matrix, design: _Design, lonely_psu: str)
     sum_{g in h} (Z_g - c_h)(Z_g - c_h)' = C_h - c_h S_h' - S_h c_h' + n_h c_h c_h'. The PSU totals stay
     sparse (a respondent is in one domain of a breakdown), so nothing of size PSUs × domains is built.
     """
+    from scipy import sparse
     n_h, f_h, s = design.n_psu, design.fpc_factor, design.stratum_of_psu
     # A stratum with every PSU sampled (f_h = 0) adds no variance and is not "lonely" (as in R).
     lonely = (n_h == 1) & (f_h > 0)
@@ -181,7 +183,8 @@ def _resolve_kind(y_observed: np.ndarray, kind: str) -> str:
 
 def _intervals(kind, value, se, n, zero, one, df) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """95% intervals: logit-t for shares (Clopper–Pearson at exactly 0 or 1), Wald-t for means."""
-    t = stats.t.ppf(0.5 + CONFIDENCE / 2, df) if df > 0 else np.nan
+    from scipy import special
+    t = _t_quantile(df)
     k = len(value)
     if kind == "mean":
         return value - t * se, value + t * se, np.full(k, "wald_t", dtype=object)
@@ -191,10 +194,17 @@ def _intervals(kind, value, se, n, zero, one, df) -> tuple[np.ndarray, np.ndarra
     # At 0 or 1 the logit interval collapses; use the exact interval on the unweighted count (0 or n of n).
     alpha = 1.0 - CONFIDENCE
     n_safe = np.maximum(n, 1)
-    low = np.where(zero, 0.0, np.where(one, stats.beta.ppf(alpha / 2, n_safe, 1), low))
-    high = np.where(one, 1.0, np.where(zero, stats.beta.ppf(1 - alpha / 2, 1, n_safe), high))
+    # Beta quantiles (scipy.stats.beta.ppf computes the same with special.betaincinv).
+    low = np.where(zero, 0.0, np.where(one, special.betaincinv(n_safe, 1, alpha / 2), low))
+    high = np.where(one, 1.0, np.where(zero, special.betaincinv(1, n_safe, 1 - alpha / 2), high))
     method = np.where(zero | one, "clopper_pearson", "logit_t").astype(object)
     return low, high, method
+
+
+def _t_quantile(df: int) -> float:
+    """The t quantile of the 95% interval on df degrees of freedom (scipy.stats.t.ppf, via special.stdtrit)."""
+    from scipy import special
+    return float(special.stdtrit(df, 0.5 + CONFIDENCE / 2)) if df > 0 else np.nan
 
 
 def domain_estimates(y, weights, domains=None, strata=None, psu=None, fpc=None, *,
@@ -246,6 +256,7 @@ def domain_estimates(y, weights, domains=None, strata=None, psu=None, fpc=None, 
     # Linearised values, summed into PSU totals; rows outside a domain simply add nothing to its column.
     z = wr * (yr - value[cols]) * inv_weight[cols]
     n_psu_total = len(design.stratum_of_psu)
+    from scipy import sparse
     totals = sparse.csr_matrix((z, (design.psu_of_row[rows], cols)), shape=(n_psu_total, k))
     cov = _psu_covariance(totals, design, lonely_psu)
 
@@ -287,6 +298,6 @@ def domain_gap(est: DomainEstimates, a: Hashable, b: Hashable) -> dict:
     # Never drop the covariance: domains sharing PSUs are correlated (oracle C04).
     variance = cov[i, i] + cov[j, j] - 2.0 * cov[i, j]
     se = float(np.sqrt(max(variance, 0.0)))  # a negative value can only be rounding of a ~0 variance
-    t = float(stats.t.ppf(0.5 + CONFIDENCE / 2, est.df)) if est.df > 0 else np.nan
+    t = float(_t_quantile(est.df))
     return {"a": a, "b": b, "diff": diff, "se": se, "cov": float(cov[i, j]), "df": est.df,
             "ci_low": diff - t * se, "ci_high": diff + t * se, "ci_method": "wald_t"}

@@ -19,6 +19,7 @@ from etl.archive_access import archived_bytes
 from etl.receipt import Receipt, period_label
 from etl.spec import KINDS
 from etl.template import write_template
+from indicators.marts_refresh import refresh_file
 from ui import auth, data
 
 RESULTS = "upload_results"  # session state: the last batch, each entry with its bytes, so confirming needs no re-upload
@@ -48,13 +49,25 @@ def process(items: Iterable[tuple[str, bytes]], db_file, user: auth.User, receiv
         receipt = store.load_return(data, name, db_file, user=user.name, replace=False, received_on=received_on,
                                     **user.upload_limits())
         results.append({"name": name, "data": data, "receipt": receipt, "received_on": received_on})
+    if any(e["receipt"].status == "stored" for e in results):
+        rebuild_marts(db_file)
     return results
+
+
+def rebuild_marts(db_file) -> None:
+    """Rebuild the indicator results for the new data, with a progress bar (every page then opens at once)."""
+    bar = st.progress(0.0, text="正在更新指标结果…")
+    refresh_file(db_file, progress=lambda done, total: bar.progress(done / total,
+                                                                   text=f"正在更新指标结果（{done}/{total}）"))
+    bar.empty()
 
 
 def confirm_replace(entry: dict, db_file, user: auth.User) -> Receipt:
     """Store the entry's file again, now replacing the current version (which stays and can be restored)."""
     entry["receipt"] = store.load_return(entry["data"], entry["name"], db_file, user=user.name, replace=True,
                                          received_on=entry["received_on"], **user.upload_limits())
+    if entry["receipt"].status == "stored":
+        rebuild_marts(db_file)
     return entry["receipt"]
 
 
@@ -194,4 +207,5 @@ def restore_form(hist: pd.DataFrame, db_file, user: auth.User) -> None:
         st.caption(f"恢复后，当前的第{now.iloc[0]['version']}版改为历史版本（仍保留）。")
     if st.button("恢复为当前版本", key="restore_go", icon=":material/restore:"):
         st.session_state[FLASH] = store.restore(int(picked), db_file, user=user.name, **user.upload_limits())
+        rebuild_marts(db_file)
         st.rerun()
