@@ -24,13 +24,10 @@ import pandas as pd
 
 from indicators.base import to_date
 
-# Materialised results. Created here, idempotently, until the warehouse has numbered migrations.
-MART_DDL = """
-create table if not exists mart_frames (
-    content_key varchar, epoch varchar, name varchar, args varchar, frame blob, built_at timestamp default now(),
-    primary key (content_key, epoch, name, args))
-"""
-FAMILY_KINDS = {"survey": ("survey",), "activity": ("activity",)}
+# The table of materialised results is created by migration etl/migrations/003_marts.sql.
+# What each family's results rest on, besides the plan: "dated" results (reporting, milestones, targets) depend on
+# every return and on the exact as-of date.
+FAMILY_KINDS = {"survey": ("survey",), "activity": ("activity",), "dated": ("survey", "activity")}
 _MEMO: dict = {}
 _MEMO_LIMIT = 2048
 _FILES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -114,7 +111,8 @@ def materialised(family: str, also: Callable | None = None, name: str | None = N
             if not path:
                 return fn(con, as_of, *args, **kwargs)
             content, ends = remember(("content", path, data_version(con), family), lambda: _content(con, family))
-            stamp = epoch(ends, as_of) + (f"|{also(as_of)}" if also else "")
+            stamp = to_date(as_of).isoformat() if family == "dated" else epoch(ends, as_of)
+            stamp += f"|{also(as_of)}" if also else ""
             arguments = json.dumps([list(args), sorted(kwargs.items())], ensure_ascii=False, default=str)
             mart = name or fn.__name__
             key = ("mart", path, content, stamp, mart, arguments)
@@ -127,7 +125,6 @@ def materialised(family: str, also: Callable | None = None, name: str | None = N
 
 
 def _read_or_build(con, key: tuple, compute: Callable) -> pd.DataFrame:
-    con.execute(MART_DDL)
     row = con.execute("select frame from mart_frames where content_key = ? and epoch = ? and name = ? and args = ?",
                       list(key)).fetchone()
     if row is not None:

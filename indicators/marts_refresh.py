@@ -33,7 +33,6 @@ def refresh(con: duckdb.DuckDBPyConnection, as_of=None,
     if progress:
         progress(len(calls), len(calls))
     keys = [marts.content_key(con, family) for family in marts.FAMILY_KINDS]
-    con.execute(marts.MART_DDL)
     con.execute(f"delete from mart_frames where content_key not in ({', '.join('?' for _ in keys)})", keys)
     return len(calls)
 
