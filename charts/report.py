@@ -252,7 +252,7 @@ def _reporting(d: EvaluationData) -> list[dict]:
                    [[fmt.quarter(r["period"]), fmt.count(r["n"], "份"), fmt.share(r["value"]),
                      fmt.share(timely.get(r["period"])), "" if fmt.is_missing(r["note"]) else r["note"]] for _, r in rows.iterrows()], numeric=(1, 2, 3))
     if q.missing.empty:
-        return [head, table, _p(f"{fmt.quarter(q.quarter)}到期的报表各部门均已报送。")]
+        return [head, table, _p(f"{fmt.quarter(q.quarter)}到期报表均已收到。")]
     return [head, table, _h3(f"{fmt.quarter(q.quarter)}未报（{len(q.missing_departments)}个部门）", late=True), _table(
         ["部门", "报表", "应报日期", "联络员", "联系电话"],
         [[r["部门"], r["报表类型"], fmt.date(r["due_on"]), r["liaison"], r["phone"]] for _, r in q.missing.iterrows()])]

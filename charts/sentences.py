@@ -87,7 +87,8 @@ def reporting_sentence(rate: float | None, on_time: float | None, missing: list[
     if rate is None or period is None:
         return "暂无应报报表。"
     text = f"{fmt.quarter(period)}报送率{fmt.share(rate)}，按时{fmt.share(on_time)}"
-    return text + (f"；未报：{'、'.join(missing)}。" if missing else "；各部门均已报送。")
+    # "到期", not "各部门": a return not yet due (未到期) has not been sent and is not missing either.
+    return text + (f"；未报：{'、'.join(missing)}。" if missing else "；到期报表均已收到。")
 
 
 def budget_sentence(spend: float | None, budget: float | None, year: str | None) -> str:

@@ -145,7 +145,7 @@ def title_slide(d: EvaluationData) -> Slide:
         return Slide(title, fmt.PLAN_ENDED if state.get("is_plan_ended") else d.phase or "—", None, text, None)
     goal = target(d, "literacy_rate", "全体", last["period"])
     return Slide(title, fmt.share_ci(last["value"], last["ci_low"], last["ci_high"], named=False), _status(goal),
-                 f"全镇具备科学素质的居民比例（{fmt.year(last['period'])}，18–69岁，括号内为95%置信区间）。"
+                 f"全镇具备科学素质的居民比例（{fmt.year(last['period'])}，{fmt.ADULTS}，括号内为95%置信区间）。"
                  + sentences.rate_sentence(d.rate, "全镇居民", goal) + text, None)
 
 

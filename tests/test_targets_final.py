@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from charts import palette
+from charts import fmt, palette
 from etl import db
 from indicators import plan, survey
 from indicators.progress import final_status, progress_status
@@ -66,3 +66,39 @@ def test_phase_state(db_file, day, phase, state):
     # 全面推进阶段 2022-01-01 … 2024-12-31: 546 of its 1,096 days gone by on 2023-06-30.
     if state == "current" and phase == "全面推进阶段":
         assert got["elapsed"] == 546 / 1096
+
+
+def test_latest_column_shows_the_newest_value_and_its_year(demo_db_master):
+    from ui.tasks_parts import target_table
+    with db.connect(demo_db_master) as con:
+        progress, gap = plan.progress_status(con, "2026-03-31"), plan.target_gap(con, "2026-03-31")
+        rate_2025 = survey.literacy_rate(con, "2026-03-31").set_index("period").loc["2025", "value"]
+    table = target_table(progress, gap)
+    town = table[(table["指标"] == "具备科学素质的公民比例") & (table["人群"] == "全镇")]
+    # the mid-term (2023) and final (2025) targets both show the 2025 value as 最新, never a past target 需加快
+    assert list(town["最新"]) == [f"{fmt.share(rate_2025)}（2025年）"] * 2
+    assert not table["进展状态"].str.contains("需加快|进度达标|进展有限").any()
+
+
+def test_after_the_plan_every_slide_and_the_report_say_it_has_ended(demo_db_master):
+    from charts import report, slides
+    from ui.present_parts import evaluation_at
+    with db.connect(demo_db_master) as con:
+        d = evaluation_at(con, dt.date(2026, 3, 31), town="柳堡镇")
+    deck = slides.build_slides(d)
+    # the opening slide leads with the town rate, then where the plan stands
+    assert deck[0].sentence.endswith(
+        "。截至2026年3月31日，规划期已结束（最后为评估总结阶段，2025年1月1日至2025年12月31日）。")
+    phase = next(s for s in deck if s.title.endswith("里程碑完成率"))
+    assert phase.sentence.startswith("规划期已结束（最后为评估总结阶段）")
+    assert not any("已过" in s.sentence or "处于" in s.sentence for s in deck)
+    page = report.report_html(d, dt.date(2026, 3, 31), deck)
+    assert "截至2026年3月31日 · 规划期已结束" in page and "（当前）" not in page
+
+
+def test_after_the_plan_the_overview_and_tasks_pages_say_it_has_ended(demo_db, app_env):
+    from tests.apptest_util import cards, run_app
+    app_env(demo_db)  # today: 2026-03-31
+    assert cards(run_app())["规划阶段"]["value"] == "规划期已结束"
+    at = run_app(page="pages/tasks.py")
+    assert [i.value for i in at.info][:1] == ["截至2026年3月31日，规划期已结束。"]
