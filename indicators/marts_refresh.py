@@ -45,14 +45,15 @@ def refresh_file(db_file=None, progress: Callable[[int, int], None] | None = Non
 
 
 def console_progress(description: str) -> Callable[[int, int], None]:
-    """A tqdm bar on stderr fed by (done, total) calls; it only shows once the work takes over two seconds."""
+    """A tqdm bar on stderr (a terminal) fed by (done, total) calls; it shows once the work takes over two seconds."""
     from tqdm import tqdm
     bar = None
 
     def update(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, desc=description, unit="项", delay=2, leave=False)
+            # disable=None: shown on a terminal only, so scripts reading the command's output see no bar
+            bar = tqdm(total=total, desc=description, unit="项", delay=2, leave=False, disable=None)
         bar.n = done
         bar.refresh()
         if done >= total:
