@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from charts import fmt, palette
 from reports import docx_kit as k
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 SECTION_STARTS = ("一、", "二、", "三、", "四、")
 GAP_STATES = ("未报", "逾期", "空报", "未到期")

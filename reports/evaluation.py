@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 
 from charts import fmt, palette, sentences
-from charts.slides import (cadre_group, evaluation_kind, group_row, group_sentence, interest_sentence, latest,
+from charts.slides import (cadre_group, evaluation_kind, group_sentence, interest_sentence, latest,
                            overdue, target, value_text, year_label)
 from reports import docx_kit as k
 from reports import pictures

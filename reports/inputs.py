@@ -5,13 +5,12 @@ deck and the report say what the projector says) and the extra tables the Word r
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from charts.slides import EvaluationData, Slide, build_slides
-from indicators import inspection, outlook, plan, reporting, status, tasks_views
+from indicators import inspection, outlook, reporting, tasks_views
 from indicators.base import to_date
 from indicators.registry import indicator
 
@@ -62,15 +61,3 @@ def pack(con, as_of) -> Pack:
 def scorecard(con, as_of, year) -> pd.DataFrame:
     """The 督促检查 figures of `year` as they stood on the as-of date (indicators.inspection)."""
     return inspection.department_scorecard(con, to_date(as_of), year)
-
-
-def year_end_as_of(year: int | str, today: dt.date | None = None) -> dt.date:
-    """The as-of date of a year's scorecard: its last day, or today while the year is still running."""
-    end = dt.date(int(year), 12, 31)
-    today = today or status.default_as_of(None)
-    return min(end, today) if today.year == int(year) else end
-
-
-def milestones(con, as_of) -> pd.DataFrame:
-    """The plan's milestones as they stood on the date (indicators.plan.milestones)."""
-    return plan.milestones(con, to_date(as_of))

@@ -59,7 +59,7 @@ def write(card: pd.DataFrame, year, as_of, town: str) -> bytes:
             _cell(sheet, i, col, row.get(key), kind, formats[kind])
         sheet.set_row(i, row_height(row))
     sheet.freeze_panes(HEADER_ROW + 1, 1)
-    _print_setup(sheet, HEADER_ROW, len(COLUMNS))
+    _print_setup(sheet, HEADER_ROW, len(COLUMNS), HEADER_ROW + len(card))
     _rules(book, head, formats["text"], title)
     book.close()
     return out.getvalue()
@@ -88,14 +88,14 @@ def _cell(sheet, row: int, col: int, value, kind: str, form) -> None:
         sheet.write_number(row, col, int(value), form)
 
 
-def _print_setup(sheet, header_row: int, columns: int) -> None:
+def _print_setup(sheet, header_row: int, columns: int, last_row: int) -> None:
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(header_row)
     sheet.repeat_columns(0)
-    sheet.print_area(0, 0, 10_000, columns - 1)
+    sheet.print_area(0, 0, last_row, columns - 1)
     sheet.set_footer("&C第 &P 页，共 &N 页")
 
 

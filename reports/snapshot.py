@@ -180,9 +180,15 @@ def take_with_documents(db_file, as_of, name: str = DEFAULT_NAME, user: str = "å
     from indicators.export import xlsx_frames
     from reports import documents
 
+    from indicators.period import reporting_quarter
+
     day = to_date(as_of)
     made = [documents.evaluation_report(db_file, day, day), documents.meeting_deck(db_file, day),
             documents.inspection_scorecard(db_file, day.year, day)]
+    with db.connect(db_file) as con:
+        quarter = reporting_quarter(con, day).quarter
+    if quarter:  # the bulletin of the quarter the pages showed that day
+        made.append(documents.quarterly_bulletin(db_file, quarter, day))
     with db.connect(db_file) as con:
         rows = export_rows(con, day)
         sheet = io.BytesIO()

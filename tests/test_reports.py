@@ -168,6 +168,7 @@ def test_a_small_plan_scores_by_hand(db_file):
     assert later.loc["党政办", "总分"] == 100.0  # owes no return, has no milestone or budget
 
 
+@pytest.mark.slow
 def test_one_page_of_each_demo_document_is_rendered_to_png(demo_db_master, final_report, final_deck):
     from tests.reports_render import render_first_page
     render_first_page("demo-bulletin.docx", documents.quarterly_bulletin(demo_db_master, "2023Q3", dt.date(2023, 10, 20))[1])

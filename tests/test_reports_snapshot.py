@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 
+import pytest
 from docx import Document
 
 from charts import fmt
@@ -34,6 +35,7 @@ def _quarter_value(path, code: str, quarter: str) -> float:
     return frame.set_index("period")["value"][quarter]
 
 
+@pytest.mark.slow
 def test_a_snapshot_then_a_late_return_shows_in_diff_and_on_the_overview(demo_db, app_env, capsys):
     count_before = _quarter_value(demo_db, "activity_count", "2023Q3")
     people_before = _quarter_value(demo_db, "participants", "2023Q3")
@@ -45,6 +47,7 @@ def test_a_snapshot_then_a_late_return_shows_in_diff_and_on_the_overview(demo_db
     report = next(data for name, data in stored.items() if name.endswith(".docx"))
     assert Document(io.BytesIO(report)).paragraphs[0].text == "柳堡镇全民科学素质行动中期评估报告"
     assert {n.rsplit(".", 1)[1] for n in stored} == {"docx", "pptx", "xlsx", "json"}
+    assert "情况通报（2023Q3）.docx" in stored  # the quarter 总览 showed on 2023-12-31 (2023Q4 not yet due)
     exported = json.loads(stored["指标导出（20231231）.json"])["rows"]
     assert {"code": "activity_count", "period": "2023Q3", "value": count_before} in \
         [{k: r[k] for k in ("code", "period", "value")} for r in exported if not r["by"]]
