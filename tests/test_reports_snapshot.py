@@ -44,7 +44,7 @@ def test_a_snapshot_then_a_late_return_shows_in_diff_and_on_the_overview(demo_db
     with db.connect(demo_db) as con:
         stored = snapshot.files(con, "中期评估")
         assert snapshot.changes(con, "中期评估").empty  # nothing changed yet
-    report = next(data for name, data in stored.items() if name.endswith(".docx"))
+    report = next(data for name, data in stored.items() if name.endswith("评估报告（20231231）.docx"))
     assert Document(io.BytesIO(report)).paragraphs[0].text == "柳堡镇全民科学素质行动中期评估报告"
     assert {n.rsplit(".", 1)[1] for n in stored} == {"docx", "pptx", "xlsx", "json"}
     assert "情况通报（2023Q3）.docx" in stored  # the quarter 总览 showed on 2023-12-31 (2023Q4 not yet due)
