@@ -74,7 +74,7 @@ AGE_SHARE = {"城镇": (0.19, 0.15, 0.17, 0.16, 0.14, 0.11, 0.08),
 MALE_SHARE = (0.53, 0.51, 0.51, 0.50, 0.50, 0.49, 0.44)
 # Cadres (~300): the town government sits in 柳堡社区; each 社区 and 村 has its 两委.
 CADRES = {"柳堡社区": 176, "新街社区": 20, "河滨社区": 18, "工业园社区": 16}
-VILLAGE_CADRES = 9
+VILLAGE_CADRES = 12
 CADRE_BANDS = {"18–29": 0.14, "30–39": 0.30, "40–49": 0.32, "50–59": 0.24}
 
 # 年度主题: one of the seed's topics a year
@@ -115,18 +115,18 @@ NOT_STARTED = {"M26"}
 
 # 指标代码, 人群, 基线年度, 基线值, 目标年度, 目标值, 方向 — shares in percent, gaps in points, money in 元.
 # Baselines are the demo's own 2021 estimates (rounded); targets follow the national 2025 aim of 15%.
-TARGETS = [("literacy_rate", "全体", 2021, 8.6, 2023, 11.5, "提高"),
-           ("literacy_rate", "全体", 2021, 8.6, 2025, 15.0, "提高"),
-           ("literacy_rate", "农民", 2021, 3.5, 2023, 5.0, "提高"),
-           ("literacy_rate", "农民", 2021, 3.5, 2025, 7.0, "提高"),
-           ("literacy_rate", "城镇劳动人口", 2021, 12.2, 2023, 14.0, "提高"),
-           ("literacy_rate", "城镇劳动人口", 2021, 12.2, 2025, 17.0, "提高"),
-           ("literacy_rate", "未成年人", 2021, 6.0, 2023, 7.5, "提高"),
-           ("literacy_rate", "未成年人", 2021, 6.0, 2025, 10.0, "提高"),
-           ("urban_rural_gap", "全体", 2021, 7.8, 2023, 7.0, "降低"),
-           ("urban_rural_gap", "全体", 2021, 7.8, 2025, 6.0, "降低"),
-           ("minor_interest_rate", "未成年人", 2021, 45.0, 2023, 52.0, "提高"),
-           ("minor_interest_rate", "未成年人", 2021, 45.0, 2025, 60.0, "提高"),
+TARGETS = [("literacy_rate", "全体", 2021, 8.8, 2023, 11.5, "提高"),
+           ("literacy_rate", "全体", 2021, 8.8, 2025, 15.0, "提高"),
+           ("literacy_rate", "农民", 2021, 4.5, 2023, 6.0, "提高"),
+           ("literacy_rate", "农民", 2021, 4.5, 2025, 8.0, "提高"),
+           ("literacy_rate", "城镇劳动人口", 2021, 15.4, 2023, 17.0, "提高"),
+           ("literacy_rate", "城镇劳动人口", 2021, 15.4, 2025, 20.0, "提高"),
+           ("literacy_rate", "未成年人", 2021, 6.1, 2023, 7.5, "提高"),
+           ("literacy_rate", "未成年人", 2021, 6.1, 2025, 10.0, "提高"),
+           ("urban_rural_gap", "全体", 2021, 7.9, 2023, 7.0, "降低"),
+           ("urban_rural_gap", "全体", 2021, 7.9, 2025, 6.0, "降低"),
+           ("minor_interest_rate", "未成年人", 2021, 45.1, 2023, 52.0, "提高"),
+           ("minor_interest_rate", "未成年人", 2021, 45.1, 2025, 60.0, "提高"),
            ("spend_per_resident", "全体", 2021, 9.5, 2023, 10.5, "提高"),
            ("spend_per_resident", "全体", 2021, 9.5, 2025, 12.0, "提高")]
 
@@ -247,9 +247,15 @@ SURVEYS = {"中小学": SurveyDesign("ZX", ("未成年人",), (250, 290), (6, 17
 URBAN_OVERSAMPLE = 1.8  # the 社区 are easier to reach
 ELDERLY_UNDERSAMPLE = {"60–69": 0.6, "70+": 0.7}
 OLDEST = 85  # for sampling, the 70+ band counts as 70–85: few residents are older
-# In 2022 almost no urban elderly were reached: these cells keep at most this many respondents, so that the
-# post-stratification has cells to merge (the others were interviewed as 60–69).
-THIN_CELLS = {2022: {("城镇", "男", "70+"): 1, ("城镇", "女", "70+"): 0}}
+# Each key group is surveyed by its own department, which makes sure to reach every 城乡 × 性别 × 年龄段 of its
+# group: at least MIN_DRAWN respondents in each (or everybody, where fewer live there).
+HOME = {"未成年人": "中小学", "农民": "农业站", "城镇劳动人口": "劳动保障所", "领导干部和公务员": "党建办", "其他": "科协"}
+MIN_DRAWN = 3
+# A few cells were hardly reached, so that the weighting has merges to show (INDICATORS.md "Weights"): at most
+# this many respondents of (重点人群, 城乡, 性别, 年龄段 or None = every band) were interviewed that year.
+# 2022: urban elderly 其他 (step 1, the band merges into 60–69); 2024: urban women farmers (step 2, 性别 pooled).
+THIN_CELLS = {2022: {("其他", "城镇", "男", "70+"): 1, ("其他", "城镇", "女", "70+"): 0},
+              2024: {("农民", "城镇", "女", None): 1}}
 LATE_SURVEYS = {(2022, "党建办"): dt.date(2023, 2, 9), (2024, "农业站"): dt.date(2025, 1, 27)}
 
 
@@ -257,7 +263,7 @@ def survey_year(year: int, people: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """One year's survey returns by department: columns SURVEY_COLUMNS (DATA.md §1), no 权重."""
     drawn = pd.concat([_sample(year, dept, design, people) for dept, design in SURVEYS.items()],
                       ignore_index=True)
-    _thin(year, drawn)
+    drawn = _thin(year, drawn)
     rng = _rng("scores", year)
     drawn["文化程度"] = [None if age < 18 else _education(rng, res, band, group)
                       for age, res, band, group in zip(drawn["年龄"], drawn["城乡"], drawn["年龄段"], drawn["重点人群"])]
@@ -301,7 +307,9 @@ def _sample(year: int, dept: str, design: SurveyDesign, people: pd.DataFrame) ->
     weight = (cells["人口数"].to_numpy() * reach * np.where(cells["城乡"] == "城镇", URBAN_OVERSAMPLE, 1.0)
               * cells["年龄段"].map(ELDERLY_UNDERSAMPLE).fillna(1.0).to_numpy())
     n = int(rng.integers(design.n[0], design.n[1] + 1))
-    picked = cells.iloc[rng.choice(len(cells), size=n, p=weight / weight.sum())].reset_index(drop=True)
+    chosen = rng.choice(len(cells), size=n, p=weight / weight.sum())
+    picked = cells.iloc[np.concatenate([chosen, _top_up(rng, cells, chosen, reach, dept)])].reset_index(drop=True)
+    n = len(picked)
     picked["年龄"] = [int(rng.integers(max(lo, BAND_AGES[b][0]), min(hi, BAND_AGES[b][1]) + 1))
                     for b in picked["年龄段"]]
     picked["调查日期"] = [_day_in(rng, dt.date(year, 4, 1), dt.date(year, 11, 30)) for _ in range(n)]
@@ -309,13 +317,30 @@ def _sample(year: int, dept: str, design: SurveyDesign, people: pd.DataFrame) ->
     return picked.drop(columns="人口数")
 
 
-def _thin(year: int, drawn: pd.DataFrame) -> None:
-    """Keep at most THIN_CELLS[year] respondents in the named cells; the rest were 60–69 (in place)."""
-    rng = _rng("thin", year)
-    for (residence, sex, band), keep in THIN_CELLS.get(year, {}).items():
-        hit = drawn.index[(drawn["城乡"] == residence) & (drawn["性别"] == sex) & (drawn["年龄段"] == band)]
-        for i in hit[keep:]:
-            drawn.loc[i, ["年龄", "年龄段"]] = [int(rng.integers(64, 70)), "60–69"]
+def _top_up(rng: np.random.Generator, cells: pd.DataFrame, chosen: np.ndarray, reach: np.ndarray,
+            dept: str) -> np.ndarray:
+    """Extra rows of `cells` so that every reachable 城乡 × 性别 × 年龄段 of the department's own group has at least
+    MIN_DRAWN respondents (or all its residents)."""
+    keys = ["重点人群", "城乡", "性别", "年龄段"]
+    own = (cells["重点人群"].map(HOME) == dept).to_numpy() & (reach > 0)
+    have = cells.iloc[chosen].groupby(keys).size()
+    extra = []
+    for key, part in cells[own].groupby(keys, sort=True):
+        need = min(MIN_DRAWN, int(part["人口数"].sum())) - int(have.get(key, 0))
+        if need > 0:
+            p = part["人口数"].to_numpy(float)
+            extra += list(rng.choice(part.index.to_numpy(), size=need, p=p / p.sum()))
+    return np.asarray(extra, dtype=int)
+
+
+def _thin(year: int, drawn: pd.DataFrame) -> pd.DataFrame:
+    """Keep at most THIN_CELLS[year] respondents in the named cells (the first drawn); the others were not reached."""
+    drop = []
+    for (group, residence, sex, band), keep in THIN_CELLS.get(year, {}).items():
+        hit = ((drawn["重点人群"] == group) & (drawn["城乡"] == residence) & (drawn["性别"] == sex)
+               & ((drawn["年龄段"] == band) if band else True))
+        drop += list(drawn.index[hit][keep:])
+    return drawn.drop(index=drop).reset_index(drop=True)
 
 
 def _education(rng: np.random.Generator, residence: str, band: str, group: str) -> str:
@@ -365,23 +390,13 @@ def _residence_targets(year: int, people: pd.DataFrame) -> dict[str, float]:
 
 
 def _poststratified_weights(drawn: pd.DataFrame, people: pd.DataFrame) -> np.ndarray:
-    """Weights as INDICATORS.md sets them: population ÷ respondents in 城乡 × 性别 × 年龄段, a cell with fewer
-    than two respondents merged into the next younger band of the same 城乡 × 性别."""
-    population = people.groupby(["城乡", "性别", "年龄段"])["人口数"].sum().to_dict()
-    cells = list(zip(drawn["城乡"], drawn["性别"], drawn["年龄段"]))
-    counts = pd.Series(cells).value_counts().to_dict()
-    home = {}
-    for residence, sex, band in population:
-        merged = band
-        while counts.get((residence, sex, merged), 0) < 2 and merged != AGE_BANDS[0]:
-            merged = AGE_BANDS[AGE_BANDS.index(merged) - 1]
-        home[(residence, sex, band)] = (residence, sex, merged)
-    covered, respondents = {}, {}
-    for cell, people_in in population.items():
-        covered[home[cell]] = covered.get(home[cell], 0) + people_in
-    for cell in cells:
-        respondents[home[cell]] = respondents.get(home[cell], 0) + 1
-    return np.array([covered[home[c]] / respondents[home[c]] for c in cells])
+    """Weights as the dashboard makes them (INDICATORS.md "Weights", indicators.weighting), so that the rates
+    calibrated here are the rates it shows."""
+    from indicators.weighting import post_stratify  # the one rule; imported late: etl does not need indicators
+    names = {"重点人群": "group_name", "城乡": "residence", "性别": "sex", "年龄段": "age_band", "人口数": "population"}
+    weighting = post_stratify(drawn.rename(columns=names), people.rename(columns=names))
+    assert weighting.covered.all(), "the demo surveys every key group"
+    return weighting.weights
 
 
 # ---------------------------------------------------------------- activities --------------------------------

@@ -11,6 +11,7 @@ import math
 import subprocess
 import sys
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -152,6 +153,31 @@ def test_town_rate_and_gap_agree_with_an_independent_computation(demo, year):
     assert gap.loc[str(year), "se"] == pytest.approx(100 * se_gap, rel=1e-9)
 
 
+def test_the_readme_states_the_town_rate_and_gap_and_every_year_covers_everybody(demo, demo_db_master):
+    by_year, population, _, _ = demo
+    stated = []
+    for year in (2021, 2025):
+        weighted = [(r, w) for r, w in zip(by_year[year], independent_weights(by_year[year], population)) if w]
+        rows, weights = [r for r, _ in weighted], [w for _, w in weighted]
+        assert len(rows) == len(by_year[year])                 # nobody outside coverage
+        adult = lambda r: 18 <= r["age"] <= 69  # noqa: E731
+        town = domain_share(rows, weights, adult)[0]
+        urban = domain_share(rows, weights, lambda r: adult(r) and r["residence"] == "城镇")[0]
+        rural = domain_share(rows, weights, lambda r: adult(r) and r["residence"] == "农村")[0]
+        stated.append((f"{100 * town:.1f}", f"{100 * (urban - rural):.1f}"))
+    assert stated == [("8.8", "7.9"), ("13.5", "6.9")]
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert (f"is {stated[0][0]}% in 2021 and {stated[1][0]}% in 2025; the urban–rural gap narrows from "
+            f"{stated[0][1]} to {stated[1][1]} percentage points") in readme
+    # Every key group of the plan and every age band is surveyed every year: all residents aged 18–69 are covered.
+    with db.connect(demo_db_master) as con:
+        groups = {g for (g,) in con.execute("select group_name from v_plan_groups").fetchall()}
+        coverage = survey.survey_coverage(con, "2025-12-31")
+    for year, rows in by_year.items():
+        assert {r["group"] for r in rows} == groups and {band(r["age"]) for r in rows} == set(BANDS)
+    assert coverage == {str(y): "覆盖18–69岁常住人口的100.0%" for y in by_year}
+
+
 def test_export_writes_every_code_of_the_spec_with_rows(demo_db_master, tmp_path):
     out = tmp_path / "export.json"
     done = subprocess.run([sys.executable, "-m", "indicators", "export", "--db", str(demo_db_master),
@@ -166,6 +192,7 @@ def test_export_writes_every_code_of_the_spec_with_rows(demo_db_master, tmp_path
                and r["by"] == {"城乡": "农村"})
     assert set(row) == {"code", "period", "by", "value", "unit", "n", "se", "ci_low", "ci_high", "note"}
     assert row["unit"] == "share" and 0 < row["ci_low"] < row["value"] < row["ci_high"] < 1
+    assert row["note"] == "覆盖18–69岁常住人口的100.0%"                  # the year's coverage, in every survey row
     town = [r for r in document["rows"] if r["code"] == "literacy_rate" and r["by"] == {}]
     assert [r["period"] for r in town] == ["2021", "2022", "2023", "2024", "2025"]
 
