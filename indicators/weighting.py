@@ -97,21 +97,22 @@ def post_stratify(respondents: pd.DataFrame, population: pd.DataFrame) -> Weight
     counts = respondents.groupby(KEYS).size().rename("n")
     pop = population.groupby(KEYS)["population"].sum()
     units = pd.concat([counts, pop], axis=1).fillna(0).reset_index()
-    surveyed = [b for b in AGE_BANDS if (respondents["age_band"] == b).any()]
+    present_bands = set(respondents["age_band"])
+    surveyed = [b for b in AGE_BANDS if b in present_bands]
     band_pop = units.groupby("age_band")["population"].sum()
-    left_out_bands = tuple(b for b in AGE_BANDS if b not in surveyed and band_pop.get(b, 0) > 0)
+    left_out_bands = tuple(b for b in AGE_BANDS if b not in present_bands and band_pop.get(b, 0) > 0)
     units = units[units["age_band"].isin(surveyed)].reset_index(drop=True)
-    units["cell"] = None
+    # The unit table is small (groups × 2 × 2 × 7 at most): the steps run on plain tuples.
+    table = [_Unit(*key) for key in units[KEYS + ["n", "population"]].itertuples(index=False, name=None)]
+    cell_of: dict[tuple, str] = {}
     merges: list[dict] = []
     left_out, unsurveyed = [], []
-    groups = _ordered(list(population["group_name"]) + list(respondents["group_name"]))
-    for group in groups:
-        in_group = units["group_name"] == group
-        bands = [b for b in surveyed if units.loc[in_group & (units["age_band"] == b), ["n", "population"]].any(axis=None)]
-        part = units[in_group & units["age_band"].isin(bands)]
-        n_g, p_g = part["n"].sum(), part["population"].sum()
+    group_pop = population.groupby("group_name")["population"].sum()
+    for group in _ordered(list(population["group_name"]) + list(respondents["group_name"])):
+        part = [u for u in table if u.group == group and (u.n or u.p)]
+        n_g, p_g = _sum(part)
         if n_g == 0:
-            if population.loc[population["group_name"] == group, "population"].sum() > 0:
+            if group_pop.get(group, 0) > 0:
                 unsurveyed.append(group)
             continue
         if _weak(n_g, p_g):
@@ -119,40 +120,56 @@ def post_stratify(respondents: pd.DataFrame, population: pd.DataFrame) -> Weight
             merges.append(_row(4, group, group, "—", n_g, p_g, f"{_why(n_g, p_g)}，该人群不纳入加权，不在覆盖范围内"))
             continue
         for residence, sex in _columns(part, group, merges):
-            column = part[((part["residence"] == residence) | (residence is None))
-                          & ((part["sex"] == sex) | (sex is None))]
-            sums = column.groupby("age_band")[["n", "population"]].sum().reindex(bands, fill_value=0)
-            sums = sums[(sums["n"] > 0) | (sums["population"] > 0)]  # an empty band would merge nobody
-            cells, steps = merge_bands(list(sums.index), sums["n"].tolist(), sums["population"].tolist())
+            column = [u for u in part if residence in (None, u.residence) and sex in (None, u.sex)]
+            bands = [b for b in surveyed if any(u.band == b for u in column)]
+            sums = [_sum(u for u in column if u.band == b) for b in bands]
+            cells, steps = merge_bands(bands, [n for n, _ in sums], [p for _, p in sums])
             for m in steps:
                 merges.append(_row(1, group, _label(group, residence, sex, m["from"]),
                                    _label(group, residence, sex, m["into"]), m["n"], m["p"], m["why"]))
             for cell in cells:
-                units.loc[column.index[column["age_band"].isin(cell)], "cell"] = _label(group, residence, sex, cell)
+                label = _label(group, residence, sex, cell)
+                cell_of.update({u.key: label for u in column if u.band in cell})
+    units["cell"] = [cell_of.get(u.key) for u in table]
     return _weights(respondents, units, merges, tuple(left_out), tuple(unsurveyed), left_out_bands)
 
 
-def _columns(part: pd.DataFrame, group: str, merges: list[dict]) -> list[tuple[str | None, str | None]]:
+@dataclass(frozen=True)
+class _Unit:
+    group: str
+    residence: str
+    sex: str
+    band: str
+    n: float
+    p: float
+
+    @property
+    def key(self) -> tuple:
+        return self.group, self.residence, self.sex, self.band
+
+
+def _sum(units) -> tuple[float, float]:
+    units = list(units)
+    return sum(u.n for u in units), sum(u.p for u in units)
+
+
+def _columns(part: list[_Unit], group: str, merges: list[dict]) -> list[tuple[str | None, str | None]]:
     """Steps 2 and 3: the (城乡, 性别) columns of one group, None where pooled; the pooling is listed."""
-    def present(frame):
-        return frame[["n", "population"]].any(axis=None)
-    residences = [r for r in _ordered(part["residence"], "residence") if present(part[part["residence"] == r])]
-    thin = [(r, part[part["residence"] == r]) for r in residences]
-    thin = [(r, f) for r, f in thin if _weak(f["n"].sum(), f["population"].sum())]
-    for r, f in thin:
-        merges.append(_row(3, group, f"{group}·{r}", _label(group), f["n"].sum(), f["population"].sum(),
-                           f"{r}{_why(f['n'].sum(), f['population'].sum())}，该人群城乡、男女合并加权"))
+    residences = _ordered([u.residence for u in part], "residence")
+    thin = [(r, *_sum(u for u in part if u.residence == r)) for r in residences]
+    thin = [(r, n, p) for r, n, p in thin if _weak(n, p)]
+    for r, n, p in thin:
+        merges.append(_row(3, group, f"{group}·{r}", _label(group), n, p, f"{r}{_why(n, p)}，该人群城乡、男女合并加权"))
     if thin:
         return [(None, None)]
     columns = []
     for r in residences:
-        here = part[part["residence"] == r]
-        sexes = [s for s in _ordered(here["sex"], "sex") if present(here[here["sex"] == s])]
-        weak = [(s, here[here["sex"] == s]) for s in sexes]
-        weak = [(s, f) for s, f in weak if _weak(f["n"].sum(), f["population"].sum())]
-        for s, f in weak:
-            merges.append(_row(2, group, f"{group}·{r}·{s}", _label(group, r), f["n"].sum(), f["population"].sum(),
-                               f"{s}性{_why(f['n'].sum(), f['population'].sum())}，{r}男女合并加权"))
+        sexes = _ordered([u.sex for u in part if u.residence == r], "sex")
+        weak = [(s, *_sum(u for u in part if u.residence == r and u.sex == s)) for s in sexes]
+        weak = [(s, n, p) for s, n, p in weak if _weak(n, p)]
+        for s, n, p in weak:
+            merges.append(_row(2, group, f"{group}·{r}·{s}", _label(group, r), n, p,
+                               f"{s}性{_why(n, p)}，{r}男女合并加权"))
         columns += [(r, None)] if weak else [(r, s) for s in sexes]
     return columns
 
