@@ -3,7 +3,7 @@
 `take` stores, under a name (e.g. 中期评估), the full indicator export at an as-of date and the document files
 as produced. `changes` recomputes the export at the same date on today's data and lists each figure whose
 value, sample, interval or status differs, with the returns stored, replaced or restored since (version,
-department, date received) that can have changed it.
+department, date received) that can have changed it. Tables: etl/migrations/004_snapshots.sql.
 """
 from __future__ import annotations
 
@@ -25,19 +25,10 @@ FAMILY_KINDS = {"科学素质": {"survey"}, "科普活动与经费": {"activity"
 CHANGE_COLUMNS = ["指标", "指标代码", "期间", "分组", "当时", "现在", "变化来源"]
 
 
-def ensure_tables(con) -> None:
-    """The snapshot tables (one function holds their DDL until the numbered migrations take it over)."""
-    con.execute("create table if not exists snapshots (name varchar primary key, as_of date not null, "
-                "created_at timestamp not null, created_by varchar, data_version integer, export_json varchar not null)")
-    con.execute("create table if not exists snapshot_files (name varchar not null, file_name varchar not null, "
-                "sha256 varchar not null, content blob not null, primary key (name, file_name))")
-
-
 def take(con, as_of, name: str = DEFAULT_NAME, files: dict[str, bytes] | None = None, user: str = "命令行",
          rows: list[dict] | None = None) -> int:
     """Store the export at the date (`rows`, or computed now) and the files under `name`, replacing an earlier
     snapshot of that name; returns the number of figures kept."""
-    ensure_tables(con)
     rows = export_rows(con, to_date(as_of)) if rows is None else rows
     version = con.execute("select cast(value as integer) from meta where key = 'data_version'").fetchone()
     con.execute("begin transaction")
@@ -59,8 +50,6 @@ def take(con, as_of, name: str = DEFAULT_NAME, files: dict[str, bytes] | None = 
 
 def snapshots(con) -> pd.DataFrame:
     """Stored snapshots, newest first: name, as_of, created_at, created_by, data_version, files."""
-    if not con.execute("select count(*) from information_schema.tables where table_name = 'snapshots'").fetchone()[0]:
-        return pd.DataFrame(columns=["name", "as_of", "created_at", "created_by", "data_version", "files"])
     return con.execute("select s.name, s.as_of, s.created_at, s.created_by, s.data_version, "
                        "count(f.file_name) as files from snapshots s left join snapshot_files f using (name) "
                        "group by all order by s.created_at desc").fetchdf()
@@ -74,7 +63,6 @@ def latest(con) -> dict | None:
 
 def files(con, name: str) -> dict[str, bytes]:
     """The document files stored with a snapshot, by file name."""
-    ensure_tables(con)
     return {f: bytes(c) for f, c in con.execute(
         "select file_name, content from snapshot_files where name = ? order by file_name", [name]).fetchall()}
 
@@ -116,7 +104,6 @@ def changes(con, name: str = DEFAULT_NAME) -> pd.DataFrame:
 
     Columns: CHANGE_COLUMNS (figures as users read them; 变化来源 names version, department and date received).
     """
-    ensure_tables(con)
     found = con.execute("select as_of, created_at, export_json from snapshots where name = ?", [name]).fetchone()
     if found is None:
         raise KeyError(name)
