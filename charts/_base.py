@@ -241,8 +241,11 @@ def fit(fig: go.Figure, width: float | None, projector: bool = False) -> go.Figu
     legend_h = legend_rows(_legend_names(fig), inner - 80, sizes["font"]) * sizes["font"] * palette.LEGEND_ROW
     top = palette.TITLE_PAD + title_h + palette.LABEL_GAP + legend_h + float(fig.layout.meta.get("top", 0)
                                                                             if isinstance(fig.layout.meta, dict) else 0)
+    rows = float(meta.get("rows", 0)) if isinstance(meta := fig.layout.meta, dict) else 0.0
+    # Level bars: each row at least one label high (with air), however many rows the chart has.
+    height = max(look.height + max(0, round(top) - 90), round(top + rows * sizes["font"] * palette.BAR_ROW + 80))
     fig.update_layout(
-        height=look.height + max(0, round(top) - 90), font=dict(size=sizes["font"]),
+        height=height, font=dict(size=sizes["font"]),
         margin=dict(l=look.margin, r=look.margin, t=max(round(top), 30), b=look.margin),
         # One row after another under the title, in trace order (plotly would stack grouped or filled ones).
         legend=dict(font=dict(size=sizes["font"]), orientation="h", traceorder="normal", y=1.0, yanchor="bottom",
@@ -255,7 +258,8 @@ def fit(fig: go.Figure, width: float | None, projector: bool = False) -> go.Figu
                                      y=1, yref="container", yanchor="top", pad=dict(t=palette.TITLE_PAD)))
     for axes in (fig.update_xaxes, fig.update_yaxes):
         # Level labels only: a rotated label's box covers its neighbours', and the figures leave room instead.
-        axes(tickfont=dict(size=sizes["ticks"]), title_font=dict(size=sizes["font"]), tickangle=0)
+        axes(tickfont=dict(size=sizes["ticks"]), title_font=dict(size=sizes["font"]), tickangle=0,
+             title_standoff=palette.AXIS_TITLE_GAP)
     fig.for_each_annotation(lambda a: a.update(font=dict(size=sizes["font"])))
     thin_period_ticks(fig, look.max_ticks)
     return fig

@@ -69,6 +69,7 @@ def bar_by(df: pd.DataFrame, x: str, y: str = "value", title: str | None = None,
         fig.update_yaxes(type="category", categoryorder="array", categoryarray=cats, autorange="reversed",
                          showgrid=False, title_text=None)
         fig.update_xaxes(**value_axis)
+        fig.update_layout(meta=dict(rows=len(cats) * len(b.group_values(df, by))))
     if title is None:
         totals = totals.dropna()
         if totals.empty:
@@ -115,6 +116,7 @@ def budget_vs_spend(df: pd.DataFrame, title: str | None = None, by: str | None =
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=cats, autorange="reversed",
                      showgrid=False, title_text=None)
     fig.update_xaxes(title_text=f"金额（{axis_unit}）", rangemode="tozero", range=[0, reach * palette.BAR_LABEL_ROOM])
+    fig.update_layout(meta=dict(rows=2 * len(cats)))  # two labelled bars a row: charts._base.fit gives them room
     if title is None:
         budget, spend = df[BUDGET].sum(min_count=1), df[SPEND].sum(min_count=1)
         title = (f"经费执行率{_execution(spend, budget)}（支出{fmt.money(spend)}，预算{fmt.money(budget)}）"

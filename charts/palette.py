@@ -248,3 +248,5 @@ BAR_LABEL_ROOM = 1.35  # the value axis runs this far past the longest bar, for 
 REFERENCE_LABEL_ROOM = 28  # px above the plot for a reference line's label (全镇)
 PERIOD_TICKS = 8  # a period axis names every period up to this many, else each year once
 CAP_CLEARANCE = 0.015  # of the value axis: between an error bar's cap and the value label beyond it
+AXIS_TITLE_GAP = 12  # px between the tick labels and the axis title
+BAR_ROW = 1.8  # a level bar's least height, times the font size (its label and some air)

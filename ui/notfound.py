@@ -9,26 +9,30 @@ from __future__ import annotations
 import streamlit as st
 
 
-def requested_page() -> str | None:
-    """The page name the browser asked for (the URL's path below the app), or None for the home page."""
+SEEN = "kx_not_found"  # the unknown page name of this session, for the reruns that name it by its hash
+
+
+def _intent() -> tuple[str | None, str | None]:
+    """(page name, page hash) the browser asked for; (None, None) when Streamlit's internals moved."""
     try:
         from streamlit.runtime.scriptrunner import get_script_run_ctx
         ctx = get_script_run_ctx()
-        name = ctx.pages_manager.intended_page_name if ctx is not None else None
-    except (AttributeError, ImportError):  # Streamlit's internals moved: keep its own handling
-        return None
-    if ctx is not None and ctx.pages_manager.intended_page_script_hash:
-        return None  # a click in the menu names the page by its hash, which always resolves
-    return (name or "").strip("/") or None
+        manager = ctx.pages_manager
+        return (manager.intended_page_name or "").strip("/") or None, manager.intended_page_script_hash or None
+    except (AttributeError, ImportError):  # keep Streamlit's own handling
+        return None, None
 
 
 def with_not_found(pages: dict[str, list]) -> dict[str, list]:
     """The navigation's pages, plus a hidden Chinese not-found page when the requested path is unknown."""
-    name = requested_page()
-    known = {p.url_path for section in pages.values() for p in section}
-    if name is None or name in known or "/" in name:
+    everything = [p for section in pages.values() for p in section]
+    name, wanted = _intent()
+    if wanted:  # a rerun (a widget, the width report) names the page by its hash: is it the not-found page's?
+        name = st.session_state.get(SEEN) if wanted not in {p._script_hash for p in everything} else None  # noqa: SLF001
+    if name is None or name in {p.url_path for p in everything} or "/" in name:
         return pages
-    home = next((p for section in pages.values() for p in section if p._default), None)  # noqa: SLF001
+    st.session_state[SEEN] = name
+    home = next((p for p in everything if p._default), None)  # noqa: SLF001
 
     def not_found() -> None:
         st.title("页面不存在")
