@@ -22,10 +22,10 @@ import pandas as pd
 
 # The survey method's two rules, each defined once in indicators/survey.py; labels here are built from them
 # (plain constants: the one thing charts/ takes from indicators/, so that a label never disagrees with the number).
-from indicators.survey import ADULT_AGES, MIN_N
+from indicators.survey import ADULT_AGES, ADULT_LABEL, MIN_N
 
 MISSING = "—"
-ADULTS = f"{ADULT_AGES[0]}–{ADULT_AGES[1]}岁"  # "18–69岁": whom the town rate covers
+ADULTS = ADULT_LABEL  # "18–69岁": whom the town rate covers
 PLAN_ENDED = "规划期已结束"  # said by every page, slide and report once the plan's last phase has ended
 # What the 截至 date means for each family of figures (said once, under the banner of every page and in the report).
 AS_OF_MEANING = ("截至日期的含义：科普活动和调查数据计入截至该日已结束的季度和年度，按目前已收到的报表计算；"

@@ -261,16 +261,17 @@ def _reporting(d: EvaluationData) -> list[dict]:
 def _method(d: EvaluationData) -> list[dict]:
     parts = [_h2("七、加权方法与数据说明")]
     if not empty(d.weighting):
-        parts.append(_table(["调查年度", "加权方法", "受访人数", "覆盖人口", "调查未覆盖的年龄段", "合并的人口单元"],
+        parts.append(_table(["调查年度", "加权方法", "受访人数", "覆盖人口", "覆盖范围", "合并的人口单元"],
                             [[fmt.year(r["period"]), r["method"], fmt.count(r["n"], "人"),
-                              fmt.count(r["covered_population"], "人"), r["left_out_bands"] or "无",
+                              fmt.count(r["covered_population"], "人"), r.get("coverage") or "—",
                               f"{len(r['merges']) if isinstance(r['merges'], pd.DataFrame) else 0}个"]
                              for _, r in d.weighting.iterrows()], numeric=(2, 3)))
     parts += [{"kind": "notes", "entries": [
         f"全镇比例及按城乡、性别、文化程度、村(社区)分组的数字覆盖{fmt.ADULTS}居民，与全国公民科学素质调查口径一致；"
         "按年龄段、重点人群分组覆盖该组全部受访者。",
-        "未给出权重的调查按工作计划的人口数在“城乡×性别×年龄段”单元内事后分层加权；受访者不足两人的单元与相邻年龄段合并，"
-        "合并情况见看板“数据质量”页。",
+        "未给出权重的调查在各重点人群内按工作计划的人口数在“重点人群×城乡×性别×年龄段”单元内事后分层加权；"
+        "受访者不足两人或无人口的单元依次与同组相邻年龄段合并（步骤1）、合并性别（步骤2）、合并城乡和性别（步骤3），"
+        "受访不足两人的人群和无人受访的年龄段不在覆盖范围内（步骤4），各年度覆盖情况见上表，合并明细见看板“数据质量”页。",
         "比例的95%置信区间为基于设计自由度的logit区间；城乡差距的区间考虑了两组估计之间的协方差。"
         f"样本不足{fmt.MIN_N}人的组标注“样本不足”，不参与排名。",
         f"{fmt.as_of(d.as_of)}。{fmt.AS_OF_MEANING}"]},

@@ -15,7 +15,7 @@ from etl.spec import DEFAULT_THRESHOLDS
 
 MIN_N = 30  # a rate with fewer respondents is shown greyed with 样本不足 and never ranked
 ADULT_AGES = (18, 69)  # the town-wide rate covers residents of these ages (the national survey's population)
-ADULT_LABEL = "18–69岁"
+ADULT_LABEL = f"{ADULT_AGES[0]}–{ADULT_AGES[1]}岁"  # "18–69岁": the one label of that population
 VALUE_COLUMNS = ["value", "unit", "n", "se", "df", "ci_low", "ci_high", "note"]
 # Breakdown keys (Chinese column names of DATA.md) → the column of the survey view.
 SURVEY_BREAKDOWNS = {"城乡": "residence", "性别": "sex", "年龄段": "age_band", "文化程度": "education",

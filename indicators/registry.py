@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from indicators import activity, plan, reporting, survey
+from indicators.base import ADULT_LABEL, MIN_N
 
 SURVEY_BY = (None, "城乡", "性别", "年龄段", "文化程度", "重点人群", "村(社区)")
 ACTIVITY_BY = (None, "部门", "对应任务", "村(社区)", "目标人群", "活动类型")
@@ -40,17 +41,17 @@ QUARTER_AND_YEAR = ({"period": "quarter"}, {"period": "year"})
 INDICATORS = (
     Indicator("literacy_rate", "具备科学素质的公民比例", "share", "科学素质",
               "调查总分达到“具备”线（默认70分）的受访者的加权比例。全镇及按城乡、性别、文化程度、村(社区)分组的数字"
-              "覆盖18–69岁居民，与全国调查口径一致；按年龄段、重点人群分组覆盖该组全部受访者。权重在各重点人群内按城乡×性别×年龄段事后分层，"
-              "置信区间为基于设计自由度的logit区间；样本不足30人的组标注“样本不足”。",
+              f"覆盖{ADULT_LABEL}居民，与全国调查口径一致；按年龄段、重点人群分组覆盖该组全部受访者。权重在各重点人群内按城乡×性别×年龄段事后分层，"
+              f"置信区间为基于设计自由度的logit区间；样本不足{MIN_N}人的组标注“样本不足”。",
               survey.literacy_rate, SURVEY_BY),
     Indicator("literacy_tier_share", "科学素质等级分布", "share", "科学素质",
               "各等级的加权比例：高阶（≥85分）、具备（70–85分）、基本具备（55–70分）、较低（<55分），分数线取自工作计划的评分标准。"
-              "覆盖18–69岁居民。", survey.literacy_tier_share, (None, "城乡")),
+              f"覆盖{ADULT_LABEL}居民。", survey.literacy_tier_share, (None, "城乡")),
     Indicator("urban_rural_gap", "城乡差距", "pp", "科学素质",
-              "城镇居民与农村居民（18–69岁）具备科学素质比例之差，单位为百分点；置信区间考虑了两组估计之间的协方差。"
+              f"城镇居民与农村居民（{ADULT_LABEL}）具备科学素质比例之差，单位为百分点；置信区间考虑了两组估计之间的协方差。"
               "与上一调查年度相比为负表示差距缩小。", survey.urban_rural_gap),
     Indicator("group_rank", "重点人群排名", "rank", "科学素质",
-              "各成年重点人群按具备科学素质比例从高到低的名次（1为最高）；规划目标是领导干部和公务员位居第一。样本不足30人的人群不排名。",
+              f"各成年重点人群按具备科学素质比例从高到低的名次（1为最高）；规划目标是领导干部和公务员位居第一。样本不足{MIN_N}人的人群不排名。",
               survey.group_rank),
     Indicator("minor_interest_rate", "未成年人科学兴趣比例", "share", "科学素质",
               "18岁以下受访者中“科学兴趣”回答4或5（比较感兴趣、非常感兴趣）的加权比例。",
