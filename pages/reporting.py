@@ -70,9 +70,9 @@ else:
 st.subheader("年度督促检查：各部门记分卡")
 years = sorted({str(y) for y in grid.loc[~grid["is_pending"], "year"]})
 year = parts.year_picker(years)
-score = parts.scorecard(grid, data.query("open_problems"), data.query("milestones"), year, as_of)
+score = parts.scorecard(data.scorecard(year))
 st.dataframe(score, hide_index=True, key="reporting_scorecard")
-st.caption("空报计为已报送，在期限内收到的空报也计为按时报送；未到期的报表不计入。待处理提醒：该部门当年报表中尚未处理的数据提醒；到期里程碑完成：当年到期（截至所选日期）的里程碑中已完成的项数。")
+st.caption("空报计为已报送；未到期的报表不计入。待处理提醒：该部门当年报表中尚未处理的数据提醒；到期里程碑完成：当年到期（截至所选日期）的里程碑中已完成的项数。总分与下载的督促检查记分卡相同，评分办法见记分卡。")
 
 st.subheader(f"情况通报（{fmt.quarter(period)}）")
 text = parts.bulletin(shown, data.frame("activity_count", period="quarter"),

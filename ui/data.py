@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from etl import db, store
-from indicators import activities_views, period, plan, reporting, status, survey, tasks_views
+from indicators import activities_views, inspection, period, plan, reporting, status, survey, tasks_views
 from indicators.registry import indicator
 
 # Non-indicator queries the pages may ask for, by name: (function, takes_as_of).
@@ -78,6 +78,18 @@ def query(name: str):
     """A named query of QUERIES at the sidebar's as-of date."""
     result = _busy(_query, db_file(), version(), name, as_of().isoformat() if QUERIES[name][1] else None)
     return result.copy() if isinstance(result, pd.DataFrame) else result
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _scorecard(path: str, data_version: int, as_of: str, year: str) -> pd.DataFrame:
+    with db.connect(path) as con:
+        return inspection.department_scorecard(con, as_of, year)
+
+
+def scorecard(year: str) -> pd.DataFrame:
+    """The 督促检查 scorecard of `year` at the sidebar's as-of date (indicators.inspection: the same figures as
+    the downloaded spreadsheet)."""
+    return _busy(_scorecard, db_file(), version(), as_of().isoformat(), str(year)).copy()
 
 
 def default_as_of() -> dt.date:

@@ -49,38 +49,23 @@ def gaps(grid: pd.DataFrame) -> pd.DataFrame:
     }, columns=GAP_COLUMNS).reset_index(drop=True)
 
 
-def scorecard(grid: pd.DataFrame, problems: pd.DataFrame, milestones: pd.DataFrame, year: str,
-              as_of: dt.date) -> pd.DataFrame:
-    """One row per department for the yearly inspection (督促检查), as text a leader reads.
+def scorecard(card: pd.DataFrame) -> pd.DataFrame:
+    """The yearly inspection (督促检查) scorecard of indicators.inspection as text a leader reads: the same
+    figures and score as the downloaded spreadsheet.
 
-    Columns: 部门, 联络员, 应报, 已报, 按时报送, 逾期, 未报, 空报, 报送率, 按时报送率, 待处理提醒, 到期里程碑完成.
-    As in indicators.reporting, a 空报 counts as received, and as on time when it came within the deadline;
-    a return not yet due (未到期) is not owed yet and is left out.
+    Columns: 部门, 联络员, 应报, 已报, 按时, 逾期, 未报, 空报, 报送率, 到期里程碑完成, 活动次数, 经费支出, 待处理提醒, 总分.
     """
-    rows = grid[(grid["year"].astype(str) == str(year)) & ~grid["is_pending"].astype(bool)]
-    if rows.empty:
+    if card.empty or not card["应报"].any():
         return pd.DataFrame()
-    card = rows.groupby("部门", sort=False).agg(
-        联络员=("liaison", "first"), 应报=("state", "size"), 已报=("is_received", "sum"),
-        按时报送=("is_on_time", "sum"), 逾期=("state", lambda s: int((s == "逾期").sum())),
-        未报=("state", lambda s: int((s == "未报").sum())), 空报=("state", lambda s: int((s == "空报").sum())))
-    card["报送率"] = [fmt.share(min(r / n, 1.0)) for r, n in zip(card["已报"], card["应报"])]
-    card["按时报送率"] = [fmt.share(r / n) for r, n in zip(card["按时报送"], card["应报"])]
-    in_year = problems[problems["期间"].astype(str).str[:4] == str(year)] if len(problems) else problems
-    warned = in_year.groupby("部门").size() if len(in_year) else pd.Series(dtype=int)
-    card["待处理提醒"] = [int(warned.get(d, 0)) for d in card.index]
-    card["到期里程碑完成"] = [_milestones_done(milestones, d, year, as_of) for d in card.index]
-    return card.reset_index().astype({"已报": int, "按时报送": int})
-
-
-def _milestones_done(milestones: pd.DataFrame, department: str, year: str, as_of: dt.date) -> str:
-    """"3/4": the department's milestones due in the year (by the as-of date) and how many are done."""
-    if milestones is None or milestones.empty:
-        return "—"
-    due = pd.to_datetime(milestones["due_on"])
-    mine = milestones[(milestones["department"] == department) & (due.dt.year == int(year))
-                      & (due <= pd.Timestamp(as_of))]
-    return f"{int(mine['is_done'].sum())}/{len(mine)}" if len(mine) else "—"
+    shown = card[card["应报"] > 0].copy()
+    shown["已报"] = shown["按时"] + shown["逾期"] + shown["空报"]
+    shown["报送率"] = [fmt.share(min(r / n, 1.0)) for r, n in zip(shown["已报"], shown["应报"])]
+    shown["到期里程碑完成"] = [f"{done}/{due}" if due else "—"
+                         for done, due in zip(shown["已完成里程碑"], shown["到期里程碑"])]
+    shown["经费支出"] = [fmt.money(v) for v in shown["经费支出"]]
+    shown["总分"] = [fmt.number(v, 1) for v in shown["总分"]]
+    return shown[["部门", "联络员", "应报", "已报", "按时", "逾期", "未报", "空报", "报送率", "到期里程碑完成",
+                  "活动次数", "经费支出", "待处理提醒", "总分"]].reset_index(drop=True)
 
 
 def _listing(rows: pd.DataFrame, detail) -> str:
