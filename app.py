@@ -2,12 +2,21 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from etl import bulk, db
 from ui import auth, data, frame, notfound
+
+if PagesManager.uses_pages_directory and "streamlit.testing.v1.app_test" not in sys.modules:
+    # A process's first run lists the files of pages/ in the sidebar by itself (Streamlit's old multipage mode,
+    # chosen because the folder exists) before this script can call st.navigation: leave that mode and start
+    # again, so that nobody sees that list, signed in or not. (Not under AppTest, which sets the mode every run.)
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 # The icon is a local file: a ":material/…:" page icon makes the browser fetch it from the internet.
 ICON = Path(__file__).resolve().parent / "ui" / "icon.png"
@@ -33,11 +42,6 @@ def opened(db_file: str) -> tuple[str, ...]:
     return tuple(db.take_notices())
 
 
-user = auth.sign_in()
-if user is None:  # no navigation before sign-in (not even Streamlit's list of the pages/ files)
-    st.navigation([st.Page(auth.signed_out, title="登录", default=True)], position="hidden")
-    st.stop()
-
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 PAGES = {
     "领导看板": [
@@ -56,6 +60,10 @@ PAGES = {
     ],
 }
 
+user = auth.sign_in()
+if user is None:  # no navigation before sign-in
+    st.navigation([st.Page(auth.signed_out, title="登录", default=True)], position="hidden")
+    st.stop()
 st.session_state["user"] = user
 page = st.navigation(notfound.with_not_found(auth.visible_pages(user, PAGES)))  # Chinese, not Streamlit's dialog
 bootstrap(data.db_file())

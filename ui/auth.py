@@ -93,10 +93,6 @@ def sign_in() -> User | None:
     return User(username, entry.get("name", username), (entry.get("roles") or ["leader"])[0], entry.get("department"))
 
 
-def signed_out() -> None:
-    """The only page before sign-in (hidden: the sign-in form above is all there is)."""
-
-
 def from_another_machine() -> bool:
     """True when this session's browser runs on another machine (Streamlit gives no address for this one)."""
     address = st.context.ip_address
@@ -106,6 +102,10 @@ def from_another_machine() -> bool:
         return not ipaddress.ip_address(address.removeprefix("::ffff:")).is_loopback
     except ValueError:
         return True
+
+
+def signed_out() -> None:
+    """The only page before sign-in (hidden: the sign-in form is all there is)."""
 
 
 def current_user() -> User:
