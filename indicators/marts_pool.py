@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.db import SQL_DIR
+from etl.migrations import VIEWS_SQL
 
 # Row tables partitioned by the return's town (its 填报单位) and year; the rest are small and kept whole.
 PARTITIONED = ("survey_responses", "activities")
@@ -39,5 +39,5 @@ def open_pooled(folder: Path) -> duckdb.DuckDBPyConnection:
                     f"'{(folder / table).as_posix()}/**/*.parquet', hive_partitioning = true)")
     for table in WHOLE:
         con.execute(f"create view {table} as select * from read_parquet('{(folder / f'{table}.parquet').as_posix()}')")
-    con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+    con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
     return con
