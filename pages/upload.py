@@ -5,7 +5,7 @@ import streamlit as st
 
 from etl.limits import READ_EXTENSIONS, UPLOAD_EXTENSIONS, max_upload_mb
 
-from ui import data, frame
+from ui import asof, data, frame
 from ui import upload_parts as parts
 
 frame.ensure_routed()
@@ -34,9 +34,15 @@ backfill = user.is_office and st.checkbox("补录（纸质或邮件已收到）"
                                          help="报表此前已通过纸质或邮件送达：按实际收到日期计算是否按时报送，并记为补录。")
 received_on = None
 if backfill:
-    received_on = st.date_input("实际收到日期", value=dt.date.today(), max_value=dt.date.today(),
-                                min_value=dt.date(2000, 1, 1), format="YYYY-MM-DD", key="upload_received_on")
-if st.button("检查并入库", key="upload_go", type="primary", icon=":material/upload:", disabled=not files):
+    # Typed as 年-月-日 (the sidebar's parser): Streamlit's calendar speaks English.
+    typed = st.text_input("实际收到日期（年-月-日）", value=dt.date.today().isoformat(), key="upload_received_on",
+                          placeholder="例如 2022-01-12")
+    received_on = asof.parse(typed)
+    if received_on is None or received_on > dt.date.today():
+        st.warning(f"“{typed}”不是有效的收到日期：请按“年-月-日”填写今天或以前的日期，例如2022-01-12。",
+                   icon=":material/event_busy:")
+        received_on = False
+if st.button("检查并入库", key="upload_go", type="primary", icon=":material/upload:", disabled=not files or received_on is False):
     bar = st.progress(0.0, text="正在检查…")
     results = parts.process(
         [(f.name, f.getvalue()) for f in files], db_file, user, received_on,

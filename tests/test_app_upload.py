@@ -86,7 +86,7 @@ def test_a_plan_and_a_return_uploaded_together_store_the_plan_first_with_back_fi
     path = app_env(empty(tmp_path))
     at = run_app(PAGE)
     at.checkbox(key="upload_backfill").check().run()
-    at.date_input(key="upload_received_on").set_value(dt.date(2022, 1, 12)).run()
+    at.text_input(key="upload_received_on").set_value("2022-01-12").run()
     upload(at, ("调查_中小学.xlsx", GOOD), ("工作计划.xlsx", wb.plan_book()))
     assert "本次上传2个文件，2个已入库。" in page_text(at)
     hist = store.history(path).sort_values("return_id")
@@ -156,3 +156,14 @@ def test_an_empty_database_offers_the_plan_template_first(tmp_path, app_env):
     assert [b.label for b in at.download_button] == ["下载“工作计划”模板", "下载“科学素质调查”模板", "下载“科普活动”模板"]
     assert any("尚无工作计划。请先下载“工作计划”模板" in i.value for i in at.info)
     assert any("还没有已入库的报表" in i.value for i in at.info)
+
+
+def test_a_back_filled_date_that_is_not_a_date_is_refused_in_chinese_and_nothing_is_stored(tmp_path, app_env):
+    path = app_env(empty(tmp_path))
+    at = run_app(PAGE)
+    at.checkbox(key="upload_backfill").check().run()
+    at.text_input(key="upload_received_on").set_value("2022-13-40").run()
+    assert [w.value for w in at.warning if "收到日期" in w.value] == [
+        "“2022-13-40”不是有效的收到日期：请按“年-月-日”填写今天或以前的日期，例如2022-01-12。"]
+    assert at.button(key="upload_go").disabled
+    assert store.history(path).empty
