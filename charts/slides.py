@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from charts import figures, fmt, palette, sentences
 from charts.present_figs import label_ends, ranked_bars, recent_reporting_grid, status_counts, time_window
-from indicators.plan import headline_target
+from charts.targets import headline_target
 
 ON_TRACK = ("target_achieved", "substantial_progress")
 CADRE_WORDS = ("领导干部", "公务员")  # the plan's aim: this group first among the adult key groups

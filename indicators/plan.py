@@ -184,14 +184,3 @@ def progress_status(con, as_of) -> pd.DataFrame:
 def _unit_of(code: str) -> str:
     from indicators.registry import BY_CODE  # the registry imports this module
     return BY_CODE[code].unit
-
-
-def headline_target(progress: pd.DataFrame, code: str, population: str = "全体", year: int | None = None):
-    """The target row to show beside a figure: the first target year not before `year`, else the last one."""
-    rows = progress[(progress["指标代码"] == code) & (progress["人群"] == population)].copy()
-    if rows.empty:
-        return None
-    rows["target_year"] = rows["period"].astype(int)
-    rows = rows.sort_values("target_year")
-    ahead = rows[rows["target_year"] >= year] if year is not None else rows.iloc[0:0]
-    return (ahead if len(ahead) else rows).iloc[0 if len(ahead) else -1]

@@ -3,9 +3,10 @@ import streamlit as st
 
 from charts import figures, fmt
 from charts.activities_figs import per_100_bars, spend_per_resident_fig
-from indicators import activities_views as views
 from ui import activities_parts as parts
 from ui import data, frame, layout
+
+views = parts.views  # the activity tables' helpers (indicators.activities_views), through ui/
 
 status = frame.page("科普活动与经费")
 

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from charts import fmt, sentences
-from indicators.plan import headline_target
+from charts.targets import headline_target
 from ui import cards, data, frame, reports_parts
 
 frame.page("总览")

@@ -3,7 +3,6 @@ import datetime as dt
 
 import streamlit as st
 
-from etl.limits import READ_EXTENSIONS, UPLOAD_EXTENSIONS, max_upload_mb
 
 from ui import asof, data, frame
 from ui import upload_parts as parts
@@ -26,9 +25,9 @@ parts.template_buttons(plan, user)
 st.subheader("上传报表")
 if not user.is_office:
     st.caption(f"您可以上传{user.department or '本部门'}的科学素质调查表和科普活动季报。")
-frame.chinese_file_uploader(max_upload_mb())
-files = st.file_uploader(f"选择一个或多个工作簿（.{'、.'.join(READ_EXTENSIONS)}）；同时上传多个时，工作计划先入库",
-                         type=list(UPLOAD_EXTENSIONS),
+frame.chinese_file_uploader(parts.max_upload_mb())
+files = st.file_uploader(f"选择一个或多个工作簿（.{'、.'.join(parts.READ_EXTENSIONS)}）；同时上传多个时，工作计划先入库",
+                         type=list(parts.UPLOAD_EXTENSIONS),
                          accept_multiple_files=True, key="upload_files")
 backfill = user.is_office and st.checkbox("补录（纸质或邮件已收到）", key="upload_backfill",
                                          help="报表此前已通过纸质或邮件送达：按实际收到日期计算是否按时报送，并记为补录。")

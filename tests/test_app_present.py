@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from charts import fmt, palette, slides
+from charts import fmt, palette, slides, targets
 from etl import db
 from indicators import activity, plan, reporting, survey
 from tests.apptest_util import page_text, run_app
@@ -39,7 +39,7 @@ def test_every_slide_shows_the_indicators_values_for_the_as_of_date(midterm):
     d, deck, t = midterm
     assert len(deck) == 10
     first = next(iter(deck.values()))
-    goal = plan.headline_target(t["progress"], "literacy_rate", "全体", 2023)
+    goal = targets.headline_target(t["progress"], "literacy_rate", "全体", 2023)
     # The opening states the town rate with its interval and its status, then the phase (as the deck does).
     assert first.title == "柳堡镇全民科学素质行动中期评估" and first.status == goal["status"]
     assert first.big == f"{fmt.share(t['rate']['value'])}（{fmt.share(t['rate']['ci_low'])}–{fmt.share(t['rate']['ci_high'])}）"
@@ -69,7 +69,7 @@ def test_next_and_prev_move_through_the_deck_and_slide_2_shows_the_town_rate(dem
     with db.connect(demo_db) as con:
         rate = survey.literacy_rate(con, "2025-12-31").set_index("period").loc["2025"]
         progress = plan.progress_status(con, "2025-12-31")
-    word = palette.status(plan.headline_target(progress, "literacy_rate", "全体", 2025)["status"]).word
+    word = palette.status(targets.headline_target(progress, "literacy_rate", "全体", 2025)["status"]).word
     text = page_text(at)
     assert "1 / 10" in text and "终期评估" in text and "评估总结阶段" in text
     assert at.button(key="present_prev").disabled

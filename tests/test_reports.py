@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from pptx import Presentation
 from pptx.util import Pt
 
-from charts import fmt, palette
+from charts import fmt, palette, targets
 from etl import db
 from indicators import inspection, outlook, plan, reporting, survey, tasks_views
 from reports import documents
@@ -61,7 +61,7 @@ def test_the_midterm_report_states_the_town_rate_gap_and_targets_of_its_date(dem
     assert (f"2023年全镇18–69岁居民中具备科学素质的比例为{fmt.share_ci(rate['value'], rate['ci_low'], rate['ci_high'])}，"
             f"样本{fmt.count(rate['n'], '人')}。") in text
     assert f"城乡差距（城镇−农村）为{fmt.pp(gap['value'])}" in text
-    goal = plan.headline_target(progress, "literacy_rate", "全体", 2023)
+    goal = targets.headline_target(progress, "literacy_rate", "全体", 2023)
     assert f"（{palette.status(goal['status']).label}）" in text
     aims = _table(doc, "指标")
     assert len(aims) == 1 + len(progress)
@@ -110,7 +110,7 @@ def test_the_deck_is_16_9_one_message_a_slide_with_the_number_first_and_large(de
     assert (prs.slide_width, prs.slide_height) == (12192295, 6858000) or abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
     with db.connect(demo_db_master) as con:
         rate = survey.literacy_rate(con, FINAL).set_index("period").loc["2025"]
-        goal = plan.headline_target(plan.progress_status(con, FINAL), "literacy_rate", "全体", 2025)
+        goal = targets.headline_target(plan.progress_status(con, FINAL), "literacy_rate", "全体", 2025)
     slides = list(prs.slides)
     assert len(slides) == 10
     texts = [[s.text_frame.text for s in slide.shapes if s.has_text_frame] for slide in slides]

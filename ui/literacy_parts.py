@@ -9,7 +9,7 @@ import streamlit as st
 from charts import figures, fmt, palette, sentences
 from charts import literacy_figs as lf
 from indicators.literacy_views import gap_change, target_lines
-from indicators.plan import headline_target
+from charts.targets import headline_target
 from ui import data, frame, layout
 
 BREAKDOWNS = ("重点人群", "城乡", "性别", "年龄段", "文化程度", "村(社区)")

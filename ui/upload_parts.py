@@ -16,6 +16,7 @@ import streamlit as st
 from charts import fmt
 from etl import bulk, store
 from etl.archive_access import archived_bytes
+from etl.limits import READ_EXTENSIONS, UPLOAD_EXTENSIONS, max_upload_mb  # noqa: F401  # for pages/upload.py
 from etl.receipt import Receipt, period_label
 from etl.spec import KINDS
 from etl.template import write_template
