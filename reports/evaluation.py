@@ -99,7 +99,7 @@ def _rate(doc, p: Pack, frame: pd.DataFrame, code: str, population: str, words: 
 
 def _literacy(doc, p: Pack, no: str) -> None:
     k.heading(doc, f"{no}、全镇公民科学素质")
-    if not _rate(doc, p, p.d.rate, "literacy_rate", "全体", "全镇18–69岁居民中具备科学素质的比例",
+    if not _rate(doc, p, p.d.rate, "literacy_rate", "全体", f"全镇{fmt.ADULTS}居民中具备科学素质的比例",
                  lambda df, goal: sentences.rate_sentence(df, "全镇居民", goal)):
         k.para(doc, "尚无调查数据。")
         return
