@@ -12,7 +12,8 @@ Cases
             domain at a time (the obvious loop), both through survey_stats.
 - load:     loading 40 returns through one batch connection vs one connection per file.
 - formulas: checking a sheet of 100,000 formula cells vs the bare calamine read of it (benchmarks/formats.py).
-- survey_load: `python -m etl load` of a 100,000-row survey return vs the bare python-calamine read of its sheet,
+- survey_load: `python -m etl load` (before its marts refresh, reported apart as refresh_s) of a 100,000-row survey
+            return vs the bare python-calamine read of its sheet,
             time and peak memory (benchmarks/load.py; here the ratio is load ÷ read: lower is better).
 Other ratios above 1 mean ours is faster (or, for memory, the multiple of the file size).
 """
