@@ -15,14 +15,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import tomllib
 from decimal import ROUND_HALF_UP, Decimal
 from numbers import Integral
+from pathlib import Path
 
 import pandas as pd
 
-# The survey method's two rules, each defined once in indicators/survey.py; labels here are built from them
-# (plain constants: the one thing charts/ takes from indicators/, so that a label never disagrees with the number).
-from indicators.survey import ADULT_AGES, ADULT_LABEL, MIN_N
+# The survey method's two rules live in data/method.toml, which indicators/ reads for the numbers; the words here
+# are built from the same file, so that a label never disagrees with the rule behind the number.
+_SURVEY_METHOD = tomllib.loads((Path(__file__).resolve().parent.parent / "data" / "method.toml")
+                               .read_text(encoding="utf-8"))["survey"]
+MIN_N = int(_SURVEY_METHOD["min_n"])
+ADULT_AGES = tuple(_SURVEY_METHOD["adult_ages"])
+ADULT_LABEL = f"{ADULT_AGES[0]}–{ADULT_AGES[1]}岁"
 
 MISSING = "—"
 ADULTS = ADULT_LABEL  # "18–69岁": whom the town rate covers

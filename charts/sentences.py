@@ -125,3 +125,11 @@ def groups_sentence(rates: pd.DataFrame, ranks: pd.DataFrame) -> str:
             text += "，" + fmt.change_vs(_before(bottom, before.iloc[-1]),
                                          shown_pct(bottom["rate"]) - shown_pct(before.iloc[-1]["value"]))
     return text + "。"
+
+
+def change_words(now, before, unit: str) -> str:
+    """"增加27次" / "减少3.2万人次" / "持平"."""
+    delta = float(now) - float(before)
+    if delta == 0:
+        return "持平"
+    return ("增加" if delta > 0 else "减少") + fmt.count(abs(delta), unit)

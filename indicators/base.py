@@ -7,14 +7,18 @@ are `period`, any breakdown columns (named in Chinese, as DATA.md names them), t
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from etl.spec import DEFAULT_THRESHOLDS
 
-MIN_N = 30  # a rate with fewer respondents is shown greyed with 样本不足 and never ranked
-ADULT_AGES = (18, 69)  # the town-wide rate covers residents of these ages (the national survey's population)
+METHOD_FILE = Path(__file__).resolve().parent.parent / "data" / "method.toml"
+_SURVEY_METHOD = tomllib.loads(METHOD_FILE.read_text(encoding="utf-8"))["survey"]
+MIN_N = int(_SURVEY_METHOD["min_n"])  # a rate with fewer respondents is shown greyed with 样本不足 and never ranked
+ADULT_AGES = tuple(_SURVEY_METHOD["adult_ages"])  # the town-wide rate covers residents of these ages
 ADULT_LABEL = f"{ADULT_AGES[0]}–{ADULT_AGES[1]}岁"  # "18–69岁": the one label of that population
 VALUE_COLUMNS = ["value", "unit", "n", "se", "df", "ci_low", "ci_high", "note"]
 # Breakdown keys (Chinese column names of DATA.md) → the column of the survey view.

@@ -11,6 +11,14 @@ from indicators.base import to_date
 from indicators.period import reporting_quarter
 
 
+DEFAULT_TOWN = "柳堡镇"
+
+
+def town_name() -> str:
+    """The town the pages, the deck and the documents are about ($KEXUE_TOWN; the plan workbook does not carry it)."""
+    return os.environ.get("KEXUE_TOWN", DEFAULT_TOWN)
+
+
 def default_as_of(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> dt.date:
     """Today (or $KEXUE_TODAY): the figures as they stand now; periods not yet over are left out by the as-of
     rule itself, and returns not yet due show as 未到期."""

@@ -3,7 +3,7 @@ import datetime as dt
 
 import streamlit as st
 
-from charts import figures, fmt, sentences
+from charts import bulletin_text, figures, fmt, sentences
 from ui import cards, data, frame, layout
 from ui import reporting_parts as parts
 from ui import reports_parts
@@ -75,7 +75,7 @@ st.dataframe(score, hide_index=True, key="reporting_scorecard")
 st.caption("空报计为已报送；未到期的报表不计入。待处理提醒：该部门当年报表中尚未处理的数据提醒；到期里程碑完成：当年到期（截至所选日期）的里程碑中已完成的项数。总分与下载的督促检查记分卡相同，评分办法见记分卡。")
 
 st.subheader(f"情况通报（{fmt.quarter(period)}）")
-text = parts.bulletin(shown, data.frame("activity_count", period="quarter"),
+text = bulletin_text.bulletin(shown, data.frame("activity_count", period="quarter"),
                       data.frame("participants", period="quarter"), dt.date.today())
 st.code(text, language=None, wrap_lines=True)
 st.download_button("下载情况通报（.txt）", text.encode("utf-8"), file_name=f"情况通报_{period}.txt",

@@ -5,13 +5,9 @@ import argparse
 import sys
 from pathlib import Path
 
-import streamlit.logger  # noqa: E402  # ui's cached helpers warn "No runtime found" outside a running app
-
-streamlit.logger.set_log_level("error")
-
-from etl import db  # noqa: E402
-from indicators.base import to_date  # noqa: E402
-from indicators.status import default_as_of  # noqa: E402
+from etl import db
+from indicators.base import to_date
+from indicators.status import default_as_of
 
 
 def _write(out: Path, name_and_bytes: tuple[str, bytes]) -> int:

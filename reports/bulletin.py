@@ -2,7 +2,7 @@
 the quarter's late, missing and empty returns (liaison and phone) and of its activities by task and theme.
 
 Who is due, received, late and missing is indicators.period.ReportingQuarter's; the wording is the page's
-(ui.reporting_parts.bulletin), so the page, its .txt and this document say the same.
+(charts.bulletin_text.bulletin), so the page, its .txt and this document say the same.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pandas as pd
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from charts import fmt, palette
+from charts.bulletin_text import bulletin
 from reports import docx_kit as k
 
 SECTION_STARTS = ("一、", "二、", "三、", "四、")
@@ -22,7 +23,6 @@ def write(q, count_q: pd.DataFrame, people_q: pd.DataFrame, by_task: pd.DataFram
           issued_on: dt.date, town: str) -> bytes:
     """The bulletin of reporting quarter `q` as .docx bytes (count_q, people_q: activity_count and participants
     per quarter; by_task: indicators.quarter_activities.activities_by_task)."""
-    from ui.reporting_parts import bulletin
     doc = k.document()
     if q.quarter is None:
         k.title(doc, "科学素质工作情况通报", "所选季度还没有到期的报表。")

@@ -9,6 +9,7 @@ import datetime as dt
 
 from etl import db
 from indicators.base import to_date
+from indicators.status import town_name
 from reports import bulletin, deck, evaluation, inputs, scorecard
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -32,7 +33,6 @@ def meeting_deck(db_file, as_of) -> tuple[str, bytes]:
 
 def inspection_scorecard(db_file, year, as_of) -> tuple[str, bytes]:
     """The 督促检查 scorecard of the year, as the returns stood on the date (.xlsx)."""
-    from ui.present_parts import town_name
     with db.connect(db_file) as con:
         card = inputs.scorecard(con, to_date(as_of), year)
     return f"{year}年度督促检查记分卡.xlsx", scorecard.write(card, year, to_date(as_of), town_name())
@@ -43,7 +43,6 @@ def quarterly_bulletin(db_file, quarter: str, as_of, issued_on: dt.date | None =
     from indicators.period import reporting_quarter
     from indicators.quarter_activities import activities_by_task, year_theme
     from indicators.registry import indicator
-    from ui.present_parts import town_name
     day = to_date(as_of)
     with db.connect(db_file) as con:
         q = reporting_quarter(con, day, quarter)

@@ -9,7 +9,7 @@ from charts import fmt, palette, slides, targets
 from etl import db
 from indicators import activity, plan, reporting, survey
 from tests.apptest_util import page_text, run_app
-from ui.present_parts import evaluation_at
+from reports.inputs import evaluation_at
 
 PAGE = "pages/present.py"
 MIDTERM = dt.date(2023, 12, 31)

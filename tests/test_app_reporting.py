@@ -5,7 +5,7 @@ import datetime as dt
 
 import pandas as pd
 
-from charts import fmt
+from charts import bulletin_text, fmt
 from etl import db
 from indicators import period, reporting
 from tests.apptest_util import page_text, run_app
@@ -95,7 +95,7 @@ def test_bulletin_and_scorecard_by_hand():
                   ("党政办", "空报", "2025-04-01")])
     counts = pd.DataFrame({"period": ["2024Q4", "2025Q1"], "value": [10, 12]})
     people = pd.DataFrame({"period": ["2024Q4", "2025Q1"], "value": [900, 800]})
-    text = parts.bulletin(period.quarter_of(grid, dt.date(2025, 4, 25)), counts, people, dt.date(2025, 4, 25))
+    text = bulletin_text.bulletin(period.quarter_of(grid, dt.date(2025, 4, 25)), counts, people, dt.date(2025, 4, 25))
     assert "往期" not in text
     assert "本季度到期应报报表4份，已收到3份，报送率75.0%；其中按时报送2份，按时报送率50.0%。" in text
     assert "按时报送的部门（1个）：科协。" in text

@@ -1,4 +1,5 @@
-"""The shape of the house: etl/ and indicators/ never import streamlit; pages never import duckdb."""
+"""The shape of the house: etl/, indicators/, charts/ and reports/ never import streamlit (nor ui/); charts/ never
+imports indicators/; pages never import duckdb."""
 import ast
 from pathlib import Path
 
@@ -18,10 +19,23 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("folder", ["etl", "indicators", "charts"])
+@pytest.mark.parametrize("folder", ["etl", "indicators", "charts", "reports"])
 def test_lower_layers_do_not_import_streamlit(folder):
-    offenders = [p.name for p in (ROOT / folder).rglob("*.py") if "streamlit" in imported_modules(p)]
+    offenders = [p.name for p in (ROOT / folder).rglob("*.py") if {"streamlit", "ui"} & imported_modules(p)]
     assert offenders == []
+
+
+def test_charts_never_import_indicators_or_etl():
+    offenders = [p.name for p in (ROOT / "charts").rglob("*.py") if {"indicators", "etl"} & imported_modules(p)]
+    assert offenders == []
+
+
+def test_the_survey_rules_behind_numbers_and_words_are_one():
+    """data/method.toml holds n ≥ 30 and 18–69 once: the numbers (indicators) and the words (charts) agree."""
+    from charts import fmt
+    from indicators import base
+    assert (fmt.MIN_N, fmt.ADULT_AGES, fmt.ADULTS) == (base.MIN_N, base.ADULT_AGES, base.ADULT_LABEL) == (
+        30, (18, 69), "18–69岁")
 
 
 def test_pages_hold_no_sql_and_never_import_duckdb():

@@ -11,7 +11,7 @@ from charts import fmt, palette, report
 from charts.slides import EvaluationData
 from etl import db
 from indicators import plan, survey
-from ui.present_parts import evaluation_at
+from reports.inputs import evaluation_at
 
 MIDTERM = dt.date(2023, 12, 31)
 

@@ -15,7 +15,7 @@ from charts import report
 from etl import db
 from etl.store import load_return
 from tests.workbooks import PLAN_SHEETS
-from ui.present_parts import evaluation_at
+from reports.inputs import evaluation_at
 
 SCRIPT = '<script>alert("x")</script>经费到位'
 FORMULA = "=cmd|' /C calc'!A0"

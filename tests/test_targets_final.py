@@ -82,7 +82,7 @@ def test_latest_column_shows_the_newest_value_and_its_year(demo_db_master):
 
 def test_after_the_plan_every_slide_and_the_report_say_it_has_ended(demo_db_master):
     from charts import report, slides
-    from ui.present_parts import evaluation_at
+    from reports.inputs import evaluation_at
     with db.connect(demo_db_master) as con:
         d = evaluation_at(con, dt.date(2026, 3, 31), town="柳堡镇")
     deck = slides.build_slides(d)

@@ -18,7 +18,7 @@ from etl import db
 from indicators import period
 from tests import reporting_town
 from tests.apptest_util import banner, cards, run_app
-from ui.present_parts import evaluation_at
+from reports.inputs import evaluation_at
 
 MID_2023, EARLY_2024, LATE_JAN_2024 = dt.date(2023, 6, 30), dt.date(2024, 1, 5), dt.date(2024, 1, 16)
 PAGES = ["pages/overview.py", "pages/literacy.py", "pages/tasks.py", "pages/activities.py", "pages/reporting.py",

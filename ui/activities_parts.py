@@ -26,14 +26,6 @@ def quarters_covered(quarterly: pd.DataFrame, year: str) -> list[int]:
     return sorted({int(str(p)[-1]) for p in rows["period"]}) if rows is not None and len(rows) else []
 
 
-def change_words(now, before, unit: str) -> str:
-    """"增加27次" / "减少3.2万人次" / "持平"."""
-    delta = float(now) - float(before)
-    if delta == 0:
-        return "持平"
-    return ("增加" if delta > 0 else "减少") + fmt.count(abs(delta), unit)
-
-
 def year_sentence(quarterly: pd.DataFrame, year: str, unit: str) -> str:
     """How the year's total compares with the same quarters of the year before."""
     covered = quarters_covered(quarterly, year)
@@ -45,7 +37,7 @@ def year_sentence(quarterly: pd.DataFrame, year: str, unit: str) -> str:
         return "无上年同期数据可比。"
     now = views.of_year(quarterly, year)["value"].sum()
     span = "上年" if len(covered) == 4 else f"上年同期（第{covered[0]}–{covered[-1]}季度）"
-    return f"较{span}{change_words(now, same['value'].sum(), unit)}。"
+    return f"较{span}{sentences.change_words(now, same['value'].sum(), unit)}。"
 
 
 def headline(year: str, count_q: pd.DataFrame, people_q: pd.DataFrame, per_100: pd.DataFrame,

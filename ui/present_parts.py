@@ -1,23 +1,21 @@
 """汇报模式's parts: gathering the deck's inputs, the projector style, and drawing one slide.
 
-The slides themselves are pure (charts/slides.py); `gather` takes the data access as arguments so that a
-test can feed it the indicators straight from a warehouse, and the page feeds it ui.data's cached calls.
+The slides themselves are pure (charts/slides.py); their inputs are gathered by reports.inputs.gather, which the
+documents use straight from a warehouse and this page feeds with ui.data's cached calls.
 """
 from __future__ import annotations
 
 import datetime as dt
 import html
-import os
-from typing import Callable
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from charts import _base, fmt, palette
 from charts.slides import EvaluationData, Slide, build_slides
+from indicators.status import town_name
+from reports.inputs import gather, registry_labels
 from ui import data, layout
-
-DEFAULT_TOWN = "柳堡镇"
 
 # The projector's rules (UI.md): no sidebar, nothing below 18 px, number ≥ 48 px, sentence ≥ 24 px. Only this
 # page includes this style, so the sidebar stays on every other page.
@@ -56,39 +54,6 @@ CSS = f"""
 """
 
 
-def town_name() -> str:
-    """The town the deck and the report are about ($KEXUE_TOWN; the plan workbook does not carry it yet)."""
-    return os.environ.get("KEXUE_TOWN", DEFAULT_TOWN)
-
-
-def gather(frame: Callable, query: Callable, as_of: dt.date, status: dict, labels: dict,
-           town: str | None = None) -> EvaluationData:
-    """Every input of the deck and the report: `frame(code, by=None, **variant)` gives an indicator,
-    `query(name)` a named query (ui.data.frame and ui.data.query in the app)."""
-    d = EvaluationData(as_of=as_of, town=town or town_name(), has_plan=bool(status["has_plan"]),
-                       has_returns=bool(status["returns"]), labels=labels)
-    if not d.has_plan:
-        return d
-    d.phases, d.phase_state = query("phases"), query("phase_state")
-    d.phase = d.phase_state["phase"]
-    d.phase_elapsed, d.completion = frame("phase_elapsed"), frame("milestone_completion", by="阶段")
-    d.milestones, d.progress = query("milestones"), frame("progress_status")
-    d.reporting = frame("reporting_rate", period="quarter")
-    d.reporting_on_time = frame("reporting_rate_on_time", period="quarter")
-    d.reporting_grid, d.reporting_quarter = query("reporting_grid"), query("reporting_quarter")
-    if not d.has_returns:
-        return d
-    d.rate, d.gap = frame("literacy_rate"), frame("urban_rural_gap")
-    d.group_rates, d.group_rank = frame("literacy_rate", by="重点人群"), frame("group_rank")
-    d.minor_interest, d.weighting = frame("minor_interest_rate"), query("weighting")
-    d.activities = frame("activity_count", period="year")
-    d.participants = frame("participants", period="year")
-    d.training_hours = frame("training_hours", period="year")
-    d.participants_by_kind = frame("participants", by="活动类型", period="year")
-    d.budget, d.spend_per_resident = frame("budget_execution", by=None), frame("spend_per_resident")
-    return d
-
-
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _deck(path: str, data_version: int, as_of: str, town: str) -> tuple[EvaluationData, list[Slide]]:
     # Figures take seconds to build; one deck per warehouse, data version and date serves every click and
@@ -101,27 +66,6 @@ def _deck(path: str, data_version: int, as_of: str, town: str) -> tuple[Evaluati
 def deck(as_of: dt.date) -> tuple[EvaluationData, list[Slide]]:
     """The inputs and the slides at the as-of date (the date the sidebar set: data.frame reads it too)."""
     return _deck(data.db_file(), data.version(), as_of.isoformat(), town_name())
-
-
-def evaluation_at(con, as_of: dt.date, town: str | None = None) -> EvaluationData:
-    """The same inputs straight from a warehouse connection, without the app's cache (tests, scripts)."""
-    from indicators.registry import indicator
-    from indicators.status import data_status
-
-    def frame(code, by=None, **variant):
-        return indicator(code).compute(con, as_of, by=by, **variant)
-
-    def query(name):
-        function, takes_as_of = data.QUERIES[name]
-        return function(con, as_of) if takes_as_of else function(con)
-
-    return gather(frame, query, as_of, data_status(con, as_of), registry_labels(), town)
-
-
-def registry_labels() -> dict:
-    """Indicator code → (label, unit, definition) for the report's table and notes."""
-    from indicators.registry import INDICATORS
-    return {i.code: (i.label, i.unit, i.definition) for i in INDICATORS}
 
 
 def slide_index(total: int) -> int:
