@@ -20,7 +20,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Iterator
+from typing import Callable, Iterator
 from xml.etree.ElementTree import ParseError
 
 from etl import formats
@@ -54,6 +54,9 @@ _HIDDEN_COLUMNS = re.compile(rb'<col\b([^>]*?\shidden="(?:1|true)"[^>]*)>')
 # A cell holding something (a child element), not an empty styled <c r="IV1" s="3"/>: what a reader lays out.
 _VALUED_CELL = re.compile(rb'<c\s[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?<!/)>\s*<(?!/c>)')
 _VALUED_CELL_R_FIRST = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>\s*<(?!/c>)')  # as most writers put it
+SMALL_ROWS, SMALL_COLUMNS = 100_000, 26  # the grid small_grid proves a sheet fits in (A1:Z100000)
+# A cell tag other than <c r="X12345" …>: a column past Z, a row past 100,000 or a cell without its reference.
+_CELL_OUTSIDE_SMALL_GRID = re.compile(rb'<c(?=[\s>/])(?! r="[A-Z](?:\d{1,5}|100000)")')
 _FORMULA_OR_ERROR = re.compile(rb'<f[\s>/]|<c\s[^>]*?\bt="e"')
 _CACHED_FORMULA = re.compile(rb"<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*<v(?:\s[^>]*)?>[^<]")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
@@ -185,19 +188,24 @@ class SheetFacts:
     rows: int = 0
     columns: int = 0
     stopped: bool = False    # the scan stopped at a limit: rows/columns are "at least"
+    small: bool = False      # every cell inside A1:Z100000 (small_grid): rows/columns were not counted (0)
     hidden_rows: list[int] = field(default_factory=list)
     hidden_columns: list[int] = field(default_factory=list)
     cached_formulas: int = 0
     problems: list[Problem] = field(default_factory=list)
 
 
-def scan_sheet(archive: zipfile.ZipFile, path: str, sheet: str, max_problems: int = 200) -> SheetFacts:
+def scan_sheet(archive: zipfile.ZipFile, path: str, sheet: str, max_problems: int = 200,
+               when_small: Callable[[], None] | None = None) -> SheetFacts:
     """Count rows and columns from the cells that hold something (never from <dimension>, which may lie, nor
     from empty formatted cells); note hidden rows, error cells, formulas without value.
 
-    Regular expressions over row-aligned chunks do the work (no Python step per cell), so a sheet of 100,000
-    rows is scanned in well under a second."""
-    facts = SheetFacts()
+    Regular expressions over row-aligned chunks do the work (no Python step per cell). A first pass proves most
+    sheets small (every cell numbered inside A1:Z100000, see `small_grid`) without counting; `when_small` is then
+    called before the second pass looks for hidden rows, formulas and error cells."""
+    facts = SheetFacts(small=small_grid(archive, path))
+    if facts.small and when_small is not None:
+        when_small()
     row_tags, previous_rows, over = 0, 0, False
     for index, chunk in enumerate(iter_row_chunks(archive, path)):
         if over:
@@ -209,24 +217,19 @@ def scan_sheet(archive: zipfile.ZipFile, path: str, sheet: str, max_problems: in
                 if a.get("min", "").isdigit() and a.get("max", "").isdigit():
                     low, high = int(a["min"]), min(int(a["max"]), int(a["min"]) + MAX_COLUMNS)
                     facts.hidden_columns += range(low, high + 1)
-        row_tags += chunk.count(b"<row ") + chunk.count(b"<row>")
-        cells = chunk.count(b"<c ") + chunk.count(b"<c>")
-        valued = (_VALUED_CELL_R_FIRST if chunk.count(b'<c r="') == cells else _VALUED_CELL).findall(chunk)
-        if valued:  # map/set over C functions: no Python step per cell
-            facts.rows = max(facts.rows, max(map(int, map(_SECOND, valued))))
-            facts.columns = max(facts.columns, max(_column_number(x.decode()) for x in set(map(_FIRST, valued))))
-        if chunk.count(b' r="') < cells + row_tags - previous_rows:  # cells not numbered (a few writers)
-            facts.rows = max(facts.rows, row_tags, max((int(n) for n in _ROW_R.findall(chunk)), default=0))
-            facts.columns = max(facts.columns, _widest_row_without_refs(chunk))
-        previous_rows = row_tags
-        for hidden in _HIDDEN_ROW.finditer(chunk):
-            number = _ATTR_R.search(hidden.group(1))
-            if number and number.group(2):
-                facts.hidden_rows.append(int(number.group(2)))
-        formulas = chunk.count(b"<f>") + chunk.count(b"<f ")
-        if formulas and b't="e"' not in chunk and len(_CACHED_FORMULA.findall(chunk)) == formulas:
+        if not facts.small:
+            row_tags = _count_used_range(facts, chunk, row_tags, previous_rows)
+            previous_rows = row_tags
+        if b'hidden="' in chunk:
+            for hidden in _HIDDEN_ROW.finditer(chunk):
+                number = _ATTR_R.search(hidden.group(1))
+                if number and number.group(2):
+                    facts.hidden_rows.append(int(number.group(2)))
+        formulas = chunk.count(b"<f>") + chunk.count(b"<f ") if b"<f" in chunk else 0
+        errors = b't="e"' in chunk
+        if formulas and not errors and len(_CACHED_FORMULA.findall(chunk)) == formulas:
             facts.cached_formulas += formulas  # the usual case, counted without a Python step per cell
-        elif formulas or b't="e"' in chunk:
+        elif formulas or errors:
             for attrs, body in _flagged_cells(chunk):
                 ref = _ATTR_R.search(attrs)
                 row = int(ref.group(2)) if ref and ref.group(2) else None
@@ -234,6 +237,34 @@ def scan_sheet(archive: zipfile.ZipFile, path: str, sheet: str, max_problems: in
                 _cell_problem(facts, sheet, row, column, attrs, body, max_problems)
         over = facts.rows > MAX_ROWS or facts.columns > MAX_COLUMNS
     return facts
+
+
+def small_grid(archive: zipfile.ZipFile, path: str) -> bool:
+    """True when every cell of the sheet part is written <c r="X12345"…> inside A1:Z100000.
+
+    A reader then lays the sheet out in at most 26 × 100,000 cells, within every limit, so its used range need
+    not be counted; one search per chunk (no Python step per cell) finds the first cell that is not so written
+    (a column past Z, a row past 100,000, a cell without its reference): that sheet is counted exactly."""
+    if not (SMALL_ROWS <= MAX_ROWS and SMALL_COLUMNS <= MAX_COLUMNS and SMALL_ROWS * SMALL_COLUMNS <= MAX_CELLS):
+        return False  # limits lowered below the grid this proof covers: count every sheet
+    for chunk in iter_row_chunks(archive, path):
+        if _CELL_OUTSIDE_SMALL_GRID.search(chunk):
+            return False
+    return True
+
+
+def _count_used_range(facts: SheetFacts, chunk: bytes, row_tags: int, previous_rows: int) -> int:
+    """Widen facts.rows/columns to the chunk's cells that hold something; returns the row tags seen so far."""
+    row_tags += chunk.count(b"<row ") + chunk.count(b"<row>")
+    cells = chunk.count(b"<c ") + chunk.count(b"<c>")
+    valued = (_VALUED_CELL_R_FIRST if chunk.count(b'<c r="') == cells else _VALUED_CELL).findall(chunk)
+    if valued:  # map/set over C functions: no Python step per cell
+        facts.rows = max(facts.rows, max(map(int, map(_SECOND, valued))))
+        facts.columns = max(facts.columns, max(_column_number(x.decode()) for x in set(map(_FIRST, valued))))
+    if chunk.count(b' r="') < cells + row_tags - previous_rows:  # cells not numbered (a few writers)
+        facts.rows = max(facts.rows, row_tags, max((int(n) for n in _ROW_R.findall(chunk)), default=0))
+        facts.columns = max(facts.columns, _widest_row_without_refs(chunk))
+    return row_tags
 
 
 def _widest_row_without_refs(chunk: bytes) -> int:
