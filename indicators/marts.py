@@ -97,19 +97,21 @@ def epoch(ends: list, as_of) -> str:
     return before[-1].isoformat() if before else "none"
 
 
-def materialised(family: str, also: Callable | None = None, name: str | None = None):
+def materialised(family: str, also: Callable | None = None, name: str | None = None, as_text: bool = False):
     """Decorator: the indicator's result (a DataFrame, or JSON-able rows) is read from the marts, computed and
     stored on a miss.
 
     `also(as_of)` adds what else of the as-of date the result depends on (budget_execution: its year);
-    `name` keys the mart (default: the function's name).
+    `name` keys the mart (default: the function's name); `as_text`: rows are handed out as their JSON text, as
+    stored (the export writes it without parsing and encoding it again).
     """
     def wrap(fn):
         @functools.wraps(fn)
         def inner(con, as_of, *args, **kwargs):
             path = database_file(con)
             if not path:
-                return fn(con, as_of, *args, **kwargs)
+                value = fn(con, as_of, *args, **kwargs)
+                return json.dumps(value, ensure_ascii=False) if as_text and not isinstance(value, pd.DataFrame) else value
             content, ends = remember(("content", path, data_version(con), family), lambda: _content(con, family))
             stamp = to_date(as_of).isoformat() if family == "dated" else epoch(ends, as_of)
             stamp += f"|{also(as_of)}" if also else ""
@@ -118,21 +120,26 @@ def materialised(family: str, also: Callable | None = None, name: str | None = N
             key = ("mart", path, content, stamp, mart, arguments)
             value = remember(key, lambda: _read_or_build(con, (content, stamp, mart, arguments),
                                                          lambda: fn(con, as_of, *args, **kwargs)))
-            return value.copy() if isinstance(value, pd.DataFrame) else json.loads(json.dumps(value))
+            # Every caller gets its own copy: a frame copied, rows parsed afresh from the JSON text kept
+            if isinstance(value, pd.DataFrame):
+                return value.copy()
+            return value if as_text else json.loads(value)
         inner.materialised, inner.also = family, also
         return inner
     return wrap
 
 
-def _read_or_build(con, key: tuple, compute: Callable) -> pd.DataFrame:
+def _read_or_build(con, key: tuple, compute: Callable) -> pd.DataFrame | str:
+    """The stored result of `key` (computed and stored on a miss): a frame, or rows as their JSON text."""
     row = con.execute("select frame from mart_frames where content_key = ? and epoch = ? and name = ? and args = ?",
                       list(key)).fetchone()
     if row is not None:
-        return decode(row[0])
-    frame = compute()
+        return _rows_text(row[0]) if _is_rows(row[0]) else decode(row[0])
+    value = compute()
+    blob = encode(value)
     con.execute("insert or replace into mart_frames (content_key, epoch, name, args, frame) values (?, ?, ?, ?, ?)",
-                [*key, encode(frame)])
-    return frame
+                [*key, blob])
+    return value if isinstance(value, pd.DataFrame) else _rows_text(blob)
 
 
 def encode(frame) -> bytes:
@@ -152,6 +159,16 @@ def encode(frame) -> bytes:
                for c in frame.columns if frame[c].dtype == object}
     meta = json.dumps({"nested": nested, "objects": objects}).encode()
     return len(meta).to_bytes(4, "little") + meta + buffer.getvalue()
+
+
+def _is_rows(blob: bytes) -> bool:
+    size = int.from_bytes(blob[:4], "little")
+    return bool(json.loads(blob[4:4 + size]).get("json"))
+
+
+def _rows_text(blob: bytes) -> str:
+    """The JSON text of rows `encode` stored (parsed by each caller, so that no caller shares another's lists)."""
+    return blob[4 + int.from_bytes(blob[:4], "little"):].decode("utf-8")
 
 
 def decode(blob: bytes):

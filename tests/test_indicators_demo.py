@@ -13,6 +13,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from etl import db
@@ -195,6 +196,21 @@ def test_export_writes_every_code_of_the_spec_with_rows(demo_db_master, tmp_path
     assert row["note"] == "覆盖18–69岁常住人口的100.0%"                  # the year's coverage, in every survey row
     town = [r for r in document["rows"] if r["code"] == "literacy_rate" and r["by"] == {}]
     assert [r["period"] for r in town] == ["2021", "2022", "2023", "2024", "2025"]
+    # The file is spliced from the marts' JSON text; it holds exactly the rows export_rows parses, and says how many.
+    from indicators.export import export_rows
+    with duckdb.connect(str(demo_db_master), read_only=True) as con:
+        assert document["rows"] == export_rows(con, "2025-12-31")
+    assert done.stdout.strip() == f"已导出{len(document['rows'])}行指标：{out}"
+
+
+def test_export_json_counts_rows_by_their_first_key_even_when_a_note_quotes_one():
+    import datetime as dt
+    from indicators.export import export_json
+    rows = [{"code": "a", "note": '{"code": "b"} 引号'}, {"code": "c", "note": None}]
+    texts = [json.dumps(rows[:1], ensure_ascii=False), "[]", json.dumps(rows[1:], ensure_ascii=False)]
+    document = json.loads(export_json(dt.date(2025, 12, 31), dt.datetime(2026, 1, 5, 9, 30), texts))
+    assert document == {"as_of": "2025-12-31", "generated_at": "2026-01-05T09:30:00", "rows": rows}
+    assert sum(t.count('{"code": ') for t in texts) == 2
 
 
 def test_xlsx_export_has_chinese_headers_one_sheet_per_family_and_no_formulas(demo_db_master, tmp_path):
