@@ -26,6 +26,9 @@ def load_order(items: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
             return False
         return kind is not None and kind.code == "plan"
 
+    items = list(items)
+    if len(items) < 2:  # nothing to order: the file is not opened an extra time
+        return items
     return sorted(items, key=lambda item: (not is_plan(item[1]), item[0]))
 
 

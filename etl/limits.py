@@ -23,7 +23,7 @@ from operator import itemgetter
 from typing import Callable, Iterator
 from xml.etree.ElementTree import ParseError
 
-from etl import formats
+from etl import formats, sheet_cache
 from etl.package import (CHUNK, IndexTooLarge, attributes, entry_count, package_names, read_index, relationships,
                          verify_parts, workbook_part, workbook_sheets)
 from etl.receipt import Problem, error, warning
@@ -127,7 +127,7 @@ def check_limits(data: bytes, file_name: str = "") -> list[Problem]:
         elif part.lower().endswith(".bin"):
             problems += _scan_xlsb(archive, part)
         else:
-            problems += _scan_sheets(archive)
+            problems += _scan_sheets(archive, sheet_cache.shared_for(data))
     except IndexTooLarge:
         return [_INDEX_TOO_LARGE]
     except (zipfile.BadZipFile, EOFError, ValueError, OSError, KeyError, zlib.error, struct.error, IndexError,
@@ -342,7 +342,9 @@ def _scan_ods(archive: zipfile.ZipFile) -> list[Problem]:
     return formats.sheet_problems(sheets, [], MAX_SHEETS, size_problem)
 
 
-def _scan_sheets(archive: zipfile.ZipFile) -> list[Problem]:
+def _scan_sheets(archive: zipfile.ZipFile, shared: sheet_cache.SharedSheets | None = None) -> list[Problem]:
+    """Every worksheet's problems; within a load (`shared`), each scan is kept for the reader and the largest
+    sheet's parse starts in the background once its scan proves it small."""
     names = package_names(archive)
     sheets = workbook_sheets(archive, names)
     if len(sheets) > MAX_SHEETS:
@@ -353,17 +355,23 @@ def _scan_sheets(archive: zipfile.ZipFile) -> list[Problem]:
     if macro:
         problems.append(warning("macro_sheet", f"工作簿含宏表“{'、'.join(macro)}”（Excel 4.0宏），宏不会被执行，"
                                 "只读取数据工作表"))
+    largest = max(((archive.getinfo(path).file_size, path) for _, path, kind in sheets if kind == "worksheet" and path),
+                  default=(0, None)) if shared is not None else (0, None)
     for sheet, path, kind in sheets:
         if not path:
             return [_missing_part(sheet)]
         if kind == "worksheet":
-            problems += _sheet_problems(archive, path, sheet)
+            parse = (lambda name=sheet: shared.parse_in_background(name)) if (
+                path == largest[1] and largest[0] >= sheet_cache.PARALLEL_BYTES) else None
+            problems += _sheet_problems(archive, path, sheet, shared, parse)
     return problems[:200]
 
 
-def _sheet_problems(archive: zipfile.ZipFile, path: str, sheet: str) -> list[Problem]:
+def _sheet_problems(archive: zipfile.ZipFile, path: str, sheet: str, shared=None, when_small=None) -> list[Problem]:
     try:
-        facts = scan_sheet(archive, path, sheet)
+        facts = scan_sheet(archive, path, sheet, when_small=when_small)
+        if shared is not None:
+            shared.facts[path] = facts
     except RowTooLarge:
         return [error("row_too_large", f"工作表中有一行数据超过{MAX_ROW_BYTES // MB}MB，不是正常的报表",
                       sheet=sheet, expected="正常的.xlsx工作簿")]

@@ -17,21 +17,28 @@ from __future__ import annotations
 
 import io
 import zipfile
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import python_calamine
 
 from etl.cells import raw_text, unit_conflict, is_blank, match_header, normalize_header, parse_text
-from etl.limits import scan_sheet
+from etl import limits, sheet_cache
 from etl.openpyxl_book import OpenpyxlBook, SheetInfo
 from etl.package import STRICT_NAMESPACE, package_names, sheet_parts, workbook_part
 from etl.receipt import Problem, error, note, warning
+from etl.sheet_cache import OpenFailed
 from etl.spec import INFO_SHEET, Column, Sheet, WorkbookKind
 
 HEADER_SCAN_ROWS = 10
 FOOTER_WORDS = ("填表人", "填报人", "审核人", "负责人", "制表人", "制表", "单位盖章", "盖章", "签字", "填表日期")
 TOTAL_WORDS = ("合计", "总计", "小计")
+_TOTAL_WORDS = frozenset(TOTAL_WORDS)
 FOOTER_MAX_CELLS = 4
 
 
@@ -125,9 +132,17 @@ def hidden_sheets(book) -> set[str]:
             if (m.hidden if isinstance(m, SheetInfo) else str(m.visible) != str(m.visible.Visible))}
 
 
-def _sheet_rows(book, name: str) -> tuple[Any, list[list[Any]]]:
-    """The sheet and its cells from A1 (empty cells included); a damaged sheet raises UnreadableWorkbook."""
+def _sheet_rows(book, name: str, parsed: Future | None = None) -> tuple[Any, list[list[Any]]]:
+    """The sheet and its cells from A1 (empty cells included); a damaged sheet raises UnreadableWorkbook.
+
+    `parsed` is the same read made in the background (etl.sheet_cache); where it could not open the workbook,
+    the sheet is read here."""
     try:
+        if parsed is not None:
+            try:
+                return parsed.result()
+            except OpenFailed:
+                pass
         sheet = book.get_sheet_by_name(name)
         return sheet, sheet.to_python(skip_empty_area=False)
     except BaseException as exc:  # calamine raises XmlError, ZipError … for a damaged part, or panics
@@ -173,9 +188,11 @@ def read_report_type(data: bytes) -> str | None:
     return None if is_blank(value) else parse_text(value).value
 
 
-def read_workbook(data: bytes, kind: WorkbookKind, extra_columns: tuple[Column, ...] = ()) -> Workbook:
-    """Read every sheet of `kind` from the bytes; structural problems (missing sheet or header) are errors."""
-    book = open_workbook(data)
+def read_workbook(data: bytes, kind: WorkbookKind, extra_columns: tuple[Column, ...] = (), book=None) -> Workbook:
+    """Read every sheet of `kind` from the bytes (`book`: the same bytes already opened); structural problems
+    (missing sheet or header) are errors."""
+    book = open_workbook(data) if book is None else book
+    shared = sheet_cache.shared_for(data)
     names = list(book.sheet_names)
     problems: list[Problem] = []
     hidden = hidden_sheets(book)
@@ -201,7 +218,8 @@ def read_workbook(data: bytes, kind: WorkbookKind, extra_columns: tuple[Column, 
             problems.append(warning("hidden_sheet", "该工作表被隐藏，已照常读取", sheet=name))
         columns = sheet.columns + (extra_columns if sheet.alias in ("responses",) else ())
         try:
-            table, found = read_table(book, name, Sheet(sheet.name, sheet.alias, columns, sheet.optional))
+            table, found = read_table(book, name, Sheet(sheet.name, sheet.alias, columns, sheet.optional),
+                                      shared.take_parse(name) if shared is not None else None)
         except UnreadableWorkbook as exc:
             problems.append(error("unreadable", str(exc), sheet=name))
             continue
@@ -220,7 +238,10 @@ def _hidden_cells(data: bytes, table: SheetTable) -> list[Problem]:
         path = sheet_parts(archive).get(table.title)
         if not path or not path.lower().endswith(".xml"):  # .xlsb sheets are binary; .xls/.ods not a package
             return []
-        facts = scan_sheet(archive, path, table.title)
+        shared = sheet_cache.shared_for(data)
+        facts = shared.facts.get(path) if shared is not None else None  # the limits check's scan of this load
+        if facts is None:
+            facts = limits.scan_sheet(archive, path, table.title)
     except Exception:  # the file passed etl.limits; a part it cannot scan here only loses this warning
         return []
     problems = []
@@ -242,12 +263,13 @@ def _hidden_cells(data: bytes, table: SheetTable) -> list[Problem]:
     return problems
 
 
-def read_table(book, name: str, sheet: Sheet) -> tuple[SheetTable | None, list[Problem]]:
+def read_table(book, name: str, sheet: Sheet, parsed: Future | None = None) -> tuple[SheetTable | None, list[Problem]]:
     """One data sheet: header row located under any title rows, footers and spacer rows dropped.
 
     A header written on two rows (a group label merged across its sub-headers, the other headers merged down)
-    is read as one. A cell merged down over several data rows counts for each of them, as the sender sees it."""
-    calamine_sheet, grid = _sheet_rows(book, name)
+    is read as one. A cell merged down over several data rows counts for each of them, as the sender sees it.
+    `parsed`: the sheet's read made in the background (etl.sheet_cache)."""
+    calamine_sheet, grid = _sheet_rows(book, name, parsed)
     problems: list[Problem] = []
     header_index, best = None, 0
     for index, cells in enumerate(grid[:HEADER_SCAN_ROWS]):
@@ -303,8 +325,12 @@ def read_table(book, name: str, sheet: Sheet) -> tuple[SheetTable | None, list[P
     problems += _fill_merged_down(grid, _merged_ranges(calamine_sheet), data_start, name,
                                   {**{i: c.name for i, c in columns.items()}, **extra})
     rows, skipped = [], {"blank": 0}
+    sure = _sure_data_rows(grid, data_start)
     for index in range(data_start, len(grid)):
         cells, row_no = grid[index], index + 1
+        if sure[index - data_start]:  # the per-row look below would keep it as it is
+            rows.append((row_no, cells))
+            continue
         texts = [str(c).strip() for c in cells if not is_blank(c)]
         if not texts:
             skipped["blank"] += 1
@@ -317,10 +343,30 @@ def read_table(book, name: str, sheet: Sheet) -> tuple[SheetTable | None, list[P
         if len(texts) <= FOOTER_MAX_CELLS and any(t.startswith(FOOTER_WORDS) for t in texts[:3]):
             problems.append(note("footer_row", "签字盖章行已跳过", sheet=name, row=row_no, value=texts[0]))
             continue
-        rows.append((row_no, list(cells)))
+        rows.append((row_no, cells))  # the grid's own list: nothing else holds it
     if skipped["blank"] and rows and rows[-1][0] > data_start:
         problems.append(note("blank_rows", f"空行{skipped['blank']}行已跳过", sheet=name))
     return SheetTable(sheet, name, header_index + 1, columns, extra, rows), problems
+
+
+def _sure_data_rows(grid: list[list[Any]], start: int) -> list[bool]:
+    """For each row from `start`, True when it is surely a data row, so read_table keeps it without a look: its
+    first FOOTER_MAX_CELLS + 1 cells all hold something (not blank, so not a blank or signature row) and neither
+    of the first two reads as a total word. Column by column over C functions, no Python step per cell; any
+    other row (False) gets read_table's row-by-row look."""
+    body, width = grid[start:], FOOTER_MAX_CELLS + 1
+    if not body or min(map(len, body)) < width:
+        return [False] * len(body)
+    sure = np.ones(len(body), dtype=bool)
+    for index in range(width):
+        cells = list(map(itemgetter(index), body))
+        texts = list(map(str.strip, map(str, cells)))  # str(c).strip(), as read_table's texts
+        sure &= np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) > 0
+        sure &= ~pd.isna(np.fromiter(cells, dtype=object, count=len(cells)))  # None, NaN: blank, whatever str says
+        if index < 2:
+            keys = map(str.rstrip, map(str.replace, texts, repeat(" "), repeat("")), repeat(":："))
+            sure &= ~np.fromiter(map(_TOTAL_WORDS.__contains__, keys), dtype=bool, count=len(texts))
+    return sure.tolist()
 
 
 def _is_sub_header(top: list[Any], below: list[Any], columns: tuple[Column, ...]) -> bool:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from etl import db
+from etl import db, sheet_cache
 from etl.limits import check_limits
 from etl.plan_context import PlanContext
 from etl.receipt import Receipt, error
@@ -56,13 +56,14 @@ def load_return(data: bytes, file_name: str, db_file=None, user: str = SYSTEM_US
                    today=today or dt.date.today(), allowed_departments=allowed_departments,
                    allowed_kinds=allowed_kinds, dry_run=dry_run)
     receipt = Receipt(file_name, sha256=sha256(data))
-    receipt.problems += check_limits(data, file_name)
-    if receipt.errors:
-        return _refuse(receipt, data, db_file, user, dry_run)
-    if batch is not None:
-        return batch.load(data, receipt, options)
-    with db.connect(db_file) as con:
-        return Batch(con, db_file).load(data, receipt, options)
+    with sheet_cache.sharing(data):  # the limits scan and the large sheet's parse, shared with the reader
+        receipt.problems += check_limits(data, file_name)
+        if receipt.errors:
+            return _refuse(receipt, data, db_file, user, dry_run)
+        if batch is not None:
+            return batch.load(data, receipt, options)
+        with db.connect(db_file) as con:
+            return Batch(con, db_file).load(data, receipt, options)
 
 
 class Batch:

@@ -131,7 +131,7 @@ def check_return(data: bytes, plan: PlanContext | None, history=None,
         return CheckedReturn(kind, problems=[error(
             "no_plan", "尚未导入工作计划，无法核对部门、村(社区)、人群和任务", expected="先上传工作计划工作簿")])
     item_columns = _item_columns(book, plan) if kind.code == "survey" else ()
-    book = read_workbook(data, kind, item_columns)
+    book = read_workbook(data, kind, item_columns, book)
     result = CheckedReturn(kind, problems=list(book.problems))
     if kind.code == "plan":
         plan = PlanContext.empty()
