@@ -19,16 +19,13 @@ import io
 import zipfile
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import itemgetter
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import python_calamine
 
 from etl.cells import raw_text, unit_conflict, is_blank, match_header, normalize_header, parse_text
 from etl import limits, sheet_cache
+from etl.data_rows import data_rows
 from etl.openpyxl_book import OpenpyxlBook, SheetInfo
 from etl.package import STRICT_NAMESPACE, package_names, sheet_parts, workbook_part
 from etl.receipt import Problem, error, note, warning
@@ -36,10 +33,6 @@ from etl.sheet_cache import OpenFailed
 from etl.spec import INFO_SHEET, Column, Sheet, WorkbookKind
 
 HEADER_SCAN_ROWS = 10
-FOOTER_WORDS = ("填表人", "填报人", "审核人", "负责人", "制表人", "制表", "单位盖章", "盖章", "签字", "填表日期")
-TOTAL_WORDS = ("合计", "总计", "小计")
-_TOTAL_WORDS = frozenset(TOTAL_WORDS)
-FOOTER_MAX_CELLS = 4
 
 
 class UnreadableWorkbook(Exception):
@@ -324,49 +317,9 @@ def read_table(book, name: str, sheet: Sheet, parsed: Future | None = None) -> t
                                   column=column.name))
     problems += _fill_merged_down(grid, _merged_ranges(calamine_sheet), data_start, name,
                                   {**{i: c.name for i, c in columns.items()}, **extra})
-    rows, skipped = [], {"blank": 0}
-    sure = _sure_data_rows(grid, data_start)
-    for index in range(data_start, len(grid)):
-        cells, row_no = grid[index], index + 1
-        if sure[index - data_start]:  # the per-row look below would keep it as it is
-            rows.append((row_no, cells))
-            continue
-        texts = [str(c).strip() for c in cells if not is_blank(c)]
-        if not texts:
-            skipped["blank"] += 1
-            continue
-        if any(t.replace(" ", "").rstrip(":：") in TOTAL_WORDS for t in texts[:2]):
-            problems.append(note("total_row", "合计行已跳过（不作为数据）", sheet=name, row=row_no, value=texts[0]))
-            continue
-        # A signature line holds a few cells (填表人：张三  审核人：李四  日期); a data row is fuller, even when an
-        # activity is called 负责人培训班.
-        if len(texts) <= FOOTER_MAX_CELLS and any(t.startswith(FOOTER_WORDS) for t in texts[:3]):
-            problems.append(note("footer_row", "签字盖章行已跳过", sheet=name, row=row_no, value=texts[0]))
-            continue
-        rows.append((row_no, cells))  # the grid's own list: nothing else holds it
-    if skipped["blank"] and rows and rows[-1][0] > data_start:
-        problems.append(note("blank_rows", f"空行{skipped['blank']}行已跳过", sheet=name))
+    rows, skipped_notes = data_rows(grid, data_start, name)
+    problems += skipped_notes
     return SheetTable(sheet, name, header_index + 1, columns, extra, rows), problems
-
-
-def _sure_data_rows(grid: list[list[Any]], start: int) -> list[bool]:
-    """For each row from `start`, True when it is surely a data row, so read_table keeps it without a look: its
-    first FOOTER_MAX_CELLS + 1 cells all hold something (not blank, so not a blank or signature row) and neither
-    of the first two reads as a total word. Column by column over C functions, no Python step per cell; any
-    other row (False) gets read_table's row-by-row look."""
-    body, width = grid[start:], FOOTER_MAX_CELLS + 1
-    if not body or min(map(len, body)) < width:
-        return [False] * len(body)
-    sure = np.ones(len(body), dtype=bool)
-    for index in range(width):
-        cells = list(map(itemgetter(index), body))
-        texts = list(map(str.strip, map(str, cells)))  # str(c).strip(), as read_table's texts
-        sure &= np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) > 0
-        sure &= ~pd.isna(np.fromiter(cells, dtype=object, count=len(cells)))  # None, NaN: blank, whatever str says
-        if index < 2:
-            keys = map(str.rstrip, map(str.replace, texts, repeat(" "), repeat("")), repeat(":："))
-            sure &= ~np.fromiter(map(_TOTAL_WORDS.__contains__, keys), dtype=bool, count=len(texts))
-    return sure.tolist()
 
 
 def _is_sub_header(top: list[Any], below: list[Any], columns: tuple[Column, ...]) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from etl import limits, read, sheet_cache
+from etl import data_rows, limits, sheet_cache
 from etl.read import read_workbook
 from etl.spec import ACTIVITY
 from etl.store import load_return
@@ -107,24 +107,24 @@ def test_a_refused_return_is_read_from_the_background_parse_too(db_file, parses)
 TRICKY = [
     activity(1),
     ["合计", "", "", "", "", "", "", "", 80],
-    [" 小 计：", "x", "y", "z", "w"],
+    [" 小 计：", *activity(3)[1:]],
     [None, None, None, None, None],
-    ["  ", "科普讲座", "x", "y", "z"],
-    ["None", "nan", "科普讲座", 1, 2],
-    [1, "总计", 2, 3, 4],
-    ["填表人：张三", "审核人：李四", "x", "y", "z"],
+    ["  ", *activity(5)[1:]],
+    ["None", "nan", *activity(6)[2:]],
+    [activity(7)[0], "总计", *activity(7)[2:]],
+    ["填表人：张三", "审核人：李四", *activity(8)[2:]],
     ["填表人：张三", "审核人：李四", "日期"],
-    ["A009", "科普活动9", "科普讲座", " ", "x", "y"],
-    activity(10),
+    [*activity(10)[:3], " ", *activity(10)[4:]],
+    activity(11),
 ]
 
 
 def test_rows_kept_without_a_look_are_those_the_row_by_row_look_keeps(monkeypatch):
     data = activity_book(TRICKY)
     fast = read_workbook(data, ACTIVITY)
-    sure = read._sure_data_rows
+    sure = data_rows.sure_data_rows
     seen = []
-    monkeypatch.setattr(read, "_sure_data_rows", lambda grid, start: seen.append(sure(grid, start)) or
+    monkeypatch.setattr(data_rows, "sure_data_rows", lambda grid, start: seen.append(sure(grid, start)) or
                         [False] * (len(grid) - start))
     slow = read_workbook(data, ACTIVITY)
     assert seen == [[True, False, False, False, False, True, False, True, False, False, True]]
@@ -133,3 +133,23 @@ def test_rows_kept_without_a_look_are_those_the_row_by_row_look_keeps(monkeypatc
     assert [(p.code, p.row) for p in fast.problems] == [("total_row", 3), ("total_row", 4), ("total_row", 8),
                                                         ("footer_row", 10), ("blank_rows", None)]
     assert [r for r, _ in fast.sheets["activities"].rows] == [2, 6, 7, 9, 11, 12]
+
+
+def test_the_collector_is_paused_during_loads_and_resumes_after_the_last(db_file):
+    import gc
+    import threading
+    inside, release = threading.Event(), threading.Event()
+
+    def other_load():
+        with sheet_cache.collector_paused():
+            inside.set()
+            release.wait(10)
+    other = threading.Thread(target=other_load)
+    other.start()
+    inside.wait(10)
+    receipt = load_return(hidden_rows_book(), "活动.xlsx", db_file, today=TODAY)
+    assert receipt.status == "stored"
+    assert not gc.isenabled()  # the other load still runs
+    release.set()
+    other.join(10)
+    assert gc.isenabled()
