@@ -1,6 +1,7 @@
 """The .sql files of indicators/, read once."""
 from __future__ import annotations
 
+import warnings
 from functools import cache
 from pathlib import Path
 
@@ -11,3 +12,14 @@ SQL_DIR = Path(__file__).parent / "sql"
 def sql(name: str) -> str:
     """Text of indicators/sql/<name>.sql."""
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def arrow_frame(con, name: str, params: dict):
+    """The result of indicators/sql/<name>.sql as a DataFrame through Arrow: for a million rows of text several
+    times faster than fetchdf (a nullable integer column comes back as float, NaN where NULL).
+
+    On the connection's own result, as every other query here (a relation would refuse while an earlier result is
+    open); DuckDB's note that this makes one extra copy of the rows is expected and silenced."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
+        return con.execute(sql(name), params).to_arrow_table().to_pandas()

@@ -15,7 +15,7 @@ import pandas as pd
 from indicators.base import (ADULT_AGES, ADULT_LABEL, MIN_N, SURVEY_BREAKDOWNS, finish, population, thresholds,
                              to_date)
 from indicators.marts import materialised
-from indicators.sql import sql
+from indicators.sql import arrow_frame, sql
 from indicators.survey_stats import domain_estimates, domain_gap
 from indicators.weighting import AGE_BANDS, MIN_PER_CELL, age_band, post_stratify
 
@@ -34,7 +34,7 @@ class SurveyYear:
     year: int
     frame: pd.DataFrame
     weights: np.ndarray
-    strata: np.ndarray | None
+    strata: pd.Categorical | np.ndarray | None  # the weighting cell of each respondent
     merges: pd.DataFrame
     method: str
     covered_population: int
@@ -72,7 +72,7 @@ def survey_years(con: duckdb.DuckDBPyConnection, as_of) -> list[SurveyYear]:
 
 
 def _weighted_years(con: duckdb.DuckDBPyConnection, as_of) -> list[SurveyYear]:
-    frame = con.execute(sql("survey_respondents"), {"as_of": to_date(as_of)}).fetchdf()
+    frame = arrow_frame(con, "survey_respondents", {"as_of": to_date(as_of)})
     if frame.empty:
         return []
     frame["age_band"] = age_band(frame["age"].to_numpy())
@@ -86,26 +86,28 @@ def _weighted_years(con: duckdb.DuckDBPyConnection, as_of) -> list[SurveyYear]:
             years.append(SurveyYear(int(year), part, weights, None, pd.DataFrame(), "given" if given else "unweighted",
                                     int(round(weights.sum())), _bands_left_out(part, pop), len(part),
                                     unsurveyed_groups=_groups_unsurveyed(part, pop),
-                                    covered_share=_adult_share(pop, set(part["group_name"]), set(part["age_band"]))))
+                                    covered_share=_adult_share(pop, set(part["group_name"].unique()), set(part["age_band"].unique()))))
         else:
             w = post_stratify(part, pop)
             covered = w.covered
-            groups = set(part["group_name"]) - set(w.left_out_groups)
+            groups = set(part["group_name"].unique()) - set(w.left_out_groups)
+            # The strata are factorised once here (in order of appearance, as survey_stats would), not per estimate
+            codes, cells = pd.factorize(pd.Series(w.strata[covered], dtype=object), sort=False)
             years.append(SurveyYear(int(year), part[covered].reset_index(drop=True), w.weights[covered],
-                                    w.strata[covered], w.merges, "post_stratified", w.covered_population,
+                                    pd.Categorical.from_codes(codes, cells), w.merges, "post_stratified", w.covered_population,
                                     w.left_out_bands, len(part), w.left_out_groups, w.unsurveyed_groups,
-                                    _adult_share(pop, groups, set(part["age_band"]))))
+                                    _adult_share(pop, groups, set(part["age_band"].unique()))))
     return years
 
 
 def _bands_left_out(part: pd.DataFrame, pop: pd.DataFrame) -> tuple[str, ...]:
     with_people = set(pop.loc[pop["population"] > 0, "age_band"])
-    return tuple(b for b in AGE_BANDS if b in with_people and b not in set(part["age_band"]))
+    return tuple(b for b in AGE_BANDS if b in with_people and b not in set(part["age_band"].unique()))
 
 
 def _groups_unsurveyed(part: pd.DataFrame, pop: pd.DataFrame) -> tuple[str, ...]:
     with_people = pop.loc[pop["population"] > 0, "group_name"]
-    return tuple(g for g in dict.fromkeys(with_people) if g not in set(part["group_name"]))
+    return tuple(g for g in dict.fromkeys(with_people) if g not in set(part["group_name"].unique()))
 
 
 def _adult_share(pop: pd.DataFrame, groups: set, bands: set) -> float | None:

@@ -63,8 +63,12 @@ class _Design:
 
 
 def _codes(labels, what: str) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes and unique labels; design columns may not have gaps."""
-    codes, uniques = pd.factorize(pd.Series(np.asarray(labels, dtype=object)), sort=False)
+    """Integer codes and unique labels; design columns may not have gaps. A pd.Categorical (labels factorised
+    once for many estimates) gives its own codes and categories."""
+    if isinstance(labels, pd.Categorical):
+        codes, uniques = labels.codes, labels.categories.to_numpy(dtype=object)
+    else:
+        codes, uniques = pd.factorize(pd.Series(np.asarray(labels, dtype=object)), sort=False)
     if (codes < 0).any():
         raise ValueError(f"{what} has missing labels: every row must belong to a {what} of the design")
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)

@@ -97,7 +97,7 @@ def post_stratify(respondents: pd.DataFrame, population: pd.DataFrame) -> Weight
     counts = respondents.groupby(KEYS).size().rename("n")
     pop = population.groupby(KEYS)["population"].sum()
     units = pd.concat([counts, pop], axis=1).fillna(0).reset_index()
-    present_bands = set(respondents["age_band"])
+    present_bands = set(respondents["age_band"].unique())
     surveyed = [b for b in AGE_BANDS if b in present_bands]
     band_pop = units.groupby("age_band")["population"].sum()
     left_out_bands = tuple(b for b in AGE_BANDS if b not in present_bands and band_pop.get(b, 0) > 0)
@@ -108,7 +108,7 @@ def post_stratify(respondents: pd.DataFrame, population: pd.DataFrame) -> Weight
     merges: list[dict] = []
     left_out, unsurveyed = [], []
     group_pop = population.groupby("group_name")["population"].sum()
-    for group in _ordered(list(population["group_name"]) + list(respondents["group_name"])):
+    for group in _ordered(list(population["group_name"].unique()) + list(respondents["group_name"].unique())):
         part = [u for u in table if u.group == group and (u.n or u.p)]
         n_g, p_g = _sum(part)
         if n_g == 0:
