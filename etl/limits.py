@@ -116,7 +116,8 @@ def check_limits(data: bytes, file_name: str = "") -> list[Problem]:
         return [_bomb(f"文件解压后达{unpacked / MB:,.0f}MB，是文件大小的{unpacked / len(data):,.0f}倍，"
                       f"超过压缩比上限{MAX_RATIO}倍（疑似压缩炸弹）")]
     try:
-        structure = verify_parts(data, infos)
+        proof = _SmallGridWatch.of_largest_sheet(infos)  # small_grid as verify_parts unpacks the largest sheet
+        structure = verify_parts(data, infos, {proof.path: proof} if proof else None)
         if structure:
             return [structure]
         problems: list[Problem] = []
@@ -127,7 +128,7 @@ def check_limits(data: bytes, file_name: str = "") -> list[Problem]:
         elif part.lower().endswith(".bin"):
             problems += _scan_xlsb(archive, part)
         else:
-            problems += _scan_sheets(archive, sheet_cache.shared_for(data))
+            problems += _scan_sheets(archive, sheet_cache.shared_for(data), {proof.path: proof.result()} if proof else {})
     except IndexTooLarge:
         return [_INDEX_TOO_LARGE]
     except (zipfile.BadZipFile, EOFError, ValueError, OSError, KeyError, zlib.error, struct.error, IndexError,
@@ -196,14 +197,15 @@ class SheetFacts:
 
 
 def scan_sheet(archive: zipfile.ZipFile, path: str, sheet: str, max_problems: int = 200,
-               when_small: Callable[[], None] | None = None) -> SheetFacts:
+               when_small: Callable[[], None] | None = None, small: bool | None = None) -> SheetFacts:
     """Count rows and columns from the cells that hold something (never from <dimension>, which may lie, nor
     from empty formatted cells); note hidden rows, error cells, formulas without value.
 
     Regular expressions over row-aligned chunks do the work (no Python step per cell). A first pass proves most
     sheets small (every cell numbered inside A1:Z100000, see `small_grid`) without counting; `when_small` is then
-    called before the second pass looks for hidden rows, formulas and error cells."""
-    facts = SheetFacts(small=small_grid(archive, path))
+    called before the second pass looks for hidden rows, formulas and error cells. `small`: the first pass's
+    answer when already known (_SmallGridWatch)."""
+    facts = SheetFacts(small=small_grid(archive, path) if small is None else small)
     if facts.small and when_small is not None:
         when_small()
     row_tags, previous_rows, over = 0, 0, False
@@ -245,12 +247,56 @@ def small_grid(archive: zipfile.ZipFile, path: str) -> bool:
     A reader then lays the sheet out in at most 26 × 100,000 cells, within every limit, so its used range need
     not be counted; one search per chunk (no Python step per cell) finds the first cell that is not so written
     (a column past Z, a row past 100,000, a cell without its reference): that sheet is counted exactly."""
-    if not (SMALL_ROWS <= MAX_ROWS and SMALL_COLUMNS <= MAX_COLUMNS and SMALL_ROWS * SMALL_COLUMNS <= MAX_CELLS):
-        return False  # limits lowered below the grid this proof covers: count every sheet
+    if not _proof_within_limits():
+        return False
     for chunk in iter_row_chunks(archive, path):
         if _CELL_OUTSIDE_SMALL_GRID.search(chunk):
             return False
     return True
+
+
+class _SmallGridWatch:
+    """small_grid over a sheet part's pieces as etl.package.verify_parts unpacks them (the part is then not
+    unpacked a second time for it). Pieces are not cut at rows: each search overlaps the previous piece's end,
+    and a cell found too close to a piece's end to be seen whole is looked at again with the next piece."""
+
+    OVERLAP = 32  # more than any cell tag the search must see whole (<c r="Z100000")
+
+    def __init__(self, path: str):
+        self.path, self.small = path, True  # small None: undecided here (a namespace prefix): small_grid decides
+        self._head, self._tail = b"", b""
+
+    @classmethod
+    def of_largest_sheet(cls, infos: list[zipfile.ZipInfo]) -> "_SmallGridWatch | None":
+        """A watch on the largest worksheet part, or None when the package has none."""
+        sheets = [i for i in infos if "worksheets/" in i.filename.replace("\\", "/") and
+                  i.filename.lower().endswith(".xml")]
+        return cls(max(sheets, key=lambda i: i.file_size).filename) if sheets else None
+
+    def __call__(self, piece: bytes) -> None:
+        if not self.small:
+            return
+        if len(self._head) < 4096:  # iter_row_chunks removes a prefix found in the part's first 4,096 bytes
+            self._head += piece[:4096 - len(self._head)]
+            if _PREFIX.search(self._head):
+                self.small = None
+                return
+        window = self._tail + piece
+        found = _CELL_OUTSIDE_SMALL_GRID.search(window)
+        if found and found.start() <= len(window) - self.OVERLAP:
+            self.small = False
+        self._tail = window[-self.OVERLAP:]
+
+    def result(self) -> bool | None:
+        """small_grid's answer for the part (None: not decided here)."""
+        if self.small and (_CELL_OUTSIDE_SMALL_GRID.search(self._tail) or not _proof_within_limits()):
+            return False
+        return self.small
+
+
+def _proof_within_limits() -> bool:
+    """False when the limits are lowered below the grid small_grid proves a sheet fits in: count every sheet."""
+    return SMALL_ROWS <= MAX_ROWS and SMALL_COLUMNS <= MAX_COLUMNS and SMALL_ROWS * SMALL_COLUMNS <= MAX_CELLS
 
 
 def _count_used_range(facts: SheetFacts, chunk: bytes, row_tags: int, previous_rows: int) -> int:
@@ -342,9 +388,11 @@ def _scan_ods(archive: zipfile.ZipFile) -> list[Problem]:
     return formats.sheet_problems(sheets, [], MAX_SHEETS, size_problem)
 
 
-def _scan_sheets(archive: zipfile.ZipFile, shared: sheet_cache.SharedSheets | None = None) -> list[Problem]:
+def _scan_sheets(archive: zipfile.ZipFile, shared: sheet_cache.SharedSheets | None = None,
+                 proven: dict[str, bool | None] | None = None) -> list[Problem]:
     """Every worksheet's problems; within a load (`shared`), each scan is kept for the reader and the largest
-    sheet's parse starts in the background once its scan proves it small."""
+    sheet's parse starts in the background once its scan proves it small. `proven`: small_grid already known
+    for a sheet part (path → its answer)."""
     names = package_names(archive)
     sheets = workbook_sheets(archive, names)
     if len(sheets) > MAX_SHEETS:
@@ -363,13 +411,14 @@ def _scan_sheets(archive: zipfile.ZipFile, shared: sheet_cache.SharedSheets | No
         if kind == "worksheet":
             parse = (lambda name=sheet: shared.parse_in_background(name)) if (
                 path == largest[1] and largest[0] >= sheet_cache.PARALLEL_BYTES) else None
-            problems += _sheet_problems(archive, path, sheet, shared, parse)
+            problems += _sheet_problems(archive, path, sheet, shared, parse, (proven or {}).get(path))
     return problems[:200]
 
 
-def _sheet_problems(archive: zipfile.ZipFile, path: str, sheet: str, shared=None, when_small=None) -> list[Problem]:
+def _sheet_problems(archive: zipfile.ZipFile, path: str, sheet: str, shared=None, when_small=None,
+                    small: bool | None = None) -> list[Problem]:
     try:
-        facts = scan_sheet(archive, path, sheet, when_small=when_small)
+        facts = scan_sheet(archive, path, sheet, when_small=when_small, small=small)
         if shared is not None:
             shared.facts[path] = facts
     except RowTooLarge:

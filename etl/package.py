@@ -11,7 +11,7 @@ import re
 import struct
 import zipfile
 import zlib
-from typing import Iterator
+from typing import Callable, Iterator
 from xml.sax.saxutils import unescape
 
 from etl.receipt import Problem, error
@@ -41,9 +41,13 @@ def entry_count(data: bytes) -> int | None:
     return max(count, directory_size // 1024)
 
 
-def verify_parts(data: bytes, infos: list[zipfile.ZipInfo]) -> Problem | None:
+def verify_parts(data: bytes, infos: list[zipfile.ZipInfo],
+                 watch: dict[str, Callable[[bytes], None]] | None = None) -> Problem | None:
     """Every part unpacks to exactly its declared size with its declared CRC, in bounded memory; no part is
-    encrypted or compressed with a method Excel does not use; no XML part declares a DTD (entity expansion)."""
+    encrypted or compressed with a method Excel does not use; no XML part declares a DTD (entity expansion).
+
+    `watch` (zip entry → function) is handed each piece of that part as it is unpacked, so that a caller
+    looking into a part need not unpack it a second time."""
     lying = error("bad_zip", "文件结构异常：压缩包中部件的实际大小与声明不符（已损坏或被篡改，疑似压缩炸弹）",
                   expected="用Excel重新保存后上传")
     for info in infos:
@@ -64,7 +68,10 @@ def verify_parts(data: bytes, infos: list[zipfile.ZipInfo]) -> Problem | None:
             return lying
         is_xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
         size, crc, tail = 0, 0, b""
+        watcher = (watch or {}).get(info.filename)
         for piece in _unpack(compressed, info.compress_type, info.file_size):
+            if watcher is not None:
+                watcher(piece)
             size += len(piece)
             if size > info.file_size:
                 return lying

@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import duckdb
@@ -69,19 +69,27 @@ def load_return(data: bytes, file_name: str, db_file=None, user: str = SYSTEM_US
 class Batch:
     """One connection (under the lock) and the current plan, shared by the files of one load."""
 
-    def __init__(self, con, db_file):
-        self.con, self.db_file = con, db_file
-        self.plan = current_plan(con)
+    def __init__(self, con, db_file, connect=None):
+        self.db_file, self._con, self._connect = db_file, con, connect
+        self.plan = current_plan(con) if con is not None else None
 
     @classmethod
     @contextmanager
     def open(cls, db_file=None):
-        """A batch over a locked connection, closed on exit."""
-        with db.connect(db_file) as con:
-            yield cls(con, db_file)
+        """A batch over a locked connection, closed on exit; it opens when the first file has passed the limits
+        check (while a large sheet is parsed in the background, etl.sheet_cache)."""
+        with ExitStack() as stack:
+            yield cls(None, db_file, connect=lambda: stack.enter_context(db.connect(db_file)))
+
+    def connection(self):
+        """The batch's connection, opened (and the current plan read) on first use."""
+        if self._con is None:
+            self._con = self._connect()
+            self.plan = current_plan(self._con)
+        return self._con
 
     def load(self, data: bytes, receipt: Receipt, o: dict) -> Receipt:
-        con = self.con
+        con = self.connection()
         checked = check_return(data, self.plan, lambda department, period: _history(con, department, period),
                                o["today"])
         receipt.problems += checked.problems

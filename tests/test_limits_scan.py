@@ -95,3 +95,30 @@ def test_lowered_limits_turn_the_proof_off(monkeypatch):
     assert not is_small(data)
     # the exact scan stops at the chunk that goes over, as it always has: "at least"
     assert [(p.code, p.message) for p in check_limits(data)] == [("too_many_rows", "工作表至少有11行，超过上限10行")]
+
+
+PREFIXED = (f'<?xml version="1.0" encoding="UTF-8"?>\n<x:worksheet xmlns:x="{_MAIN}"><x:sheetData>'
+            '<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row><x:row r="2"><x:c r="AB2"><x:v>1</x:v></x:c></x:row>'
+            '</x:sheetData></x:worksheet>').encode()
+
+
+@pytest.mark.parametrize("data", [
+    sheet('<row r="2"><c r="A2"><v>1</v></c></row>'),
+    sheet('<row r="100000"><c r="Z100000"><v>1</v></c></row>'),
+    sheet('<row r="2"><c r="AA2"><v>1</v></c></row>'),
+    sheet('<row r="2"><c><v>1</v></c></row>'),
+    sheet('<row r="2"><c r="A2"><v>1</v></c><c r="B1000000"/></row>'),
+    sheet('<row r="2"><c r="A2"><v>1</v></c></row><row r="3"><c r="A3'),
+    _activity_with_sheet(PREFIXED),
+], ids=["small", "corner", "wide", "unnumbered", "far", "cut at the end", "prefixed"])
+def test_the_proof_made_while_unpacking_agrees_with_small_grid_however_the_part_is_cut(data):
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    path = sheet_parts(archive)["活动明细"]
+    part = archive.read(path)
+    expected = small_grid(archive, path)
+    for size in (1, 2, 7, 16, 31, 32, 33, 100, len(part)):
+        watch = limits._SmallGridWatch(path)
+        for at in range(0, len(part), size):
+            watch(part[at:at + size])
+        found = watch.result()
+        assert found == expected or (found is None and b"<x:worksheet" in part), size
