@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,7 @@ SPACES = "前后的空格已去除"
 # CJK and full-width punctuation, inner spaces; no character that NFC, stripping or the control check would touch.
 _SAFE = "!-~\u4e00-\u9fff\u3001-\u3011\uff01-\uff5e"
 _PLAIN_TEXT = re.compile(f"[{_SAFE}](?:[ {_SAFE}]*[{_SAFE}])?")
+_ALL_PLAIN_TEXT = re.compile(f"{_PLAIN_TEXT.pattern}(?:\n{_PLAIN_TEXT.pattern})*")  # plain texts, one a line
 
 
 @dataclass
@@ -41,6 +42,14 @@ class SheetRows:
     failed: dict[str, np.ndarray]
     raw: list[tuple[str, int, np.ndarray, np.ndarray]]  # (header, column index, code per row, text per code)
     lengths: np.ndarray  # cells per row (a short row lacks the raw cells past its end)
+    # field → (code per row, typed value per code, the values array they give): each distinct value once, for
+    # building Arrow arrays in C; true while values[field] is still that (read-only) array
+    coded: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def codes(self, field: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(code per row, value per code) giving `field`'s values, or None when a rule has replaced them."""
+        found = self.coded.get(field)
+        return found[:2] if found is not None and self.values.get(field) is found[2] else None
 
     def __len__(self) -> int:
         return len(self.row_no)
@@ -103,12 +112,14 @@ def check_sheet(table, allowed: dict, expected, problems: list[Problem], notes: 
             grid[i, :len(cells)] = cells
     found: list[tuple[int, int, Problem]] = []
     note_hits: list[tuple[int, int, int, tuple, int]] = []
-    values, failed, coded = {}, {}, {}
+    values, failed, coded, typed = {}, {}, {}, {}
     for position, (index, column) in enumerate(table.columns.items()):
         parsed = _Column(grid[:, index] if index < width else np.full(n, None, dtype=object), column,
                          allowed.get(column.plan_values, ()))
         coded[index] = parsed.codes, parsed.raw
         values[column.field], failed[column.field] = parsed.value[parsed.codes], parsed.bad[parsed.codes]
+        values[column.field].flags.writeable = False  # a rule that changes values replaces the array (see `coded`)
+        typed[column.field] = parsed.codes, parsed.value, values[column.field]
         where = {"sheet": table.title, "column": column.name}
         if column.required:
             text = expected(column)
@@ -134,7 +145,7 @@ def check_sheet(table, allowed: dict, expected, problems: list[Problem], notes: 
             coded[index] = codes, np.array([raw_text(u) for u in uniques] + [""], dtype=object)
         # A header written twice keeps its first place and its last cells (as a dict would).
         raw[headers[index]] = (raw[headers[index]][0] if headers[index] in raw else index, *coded[index])
-    return SheetRows(row_no, values, failed, [(h, *r) for h, r in raw.items()], lengths)
+    return SheetRows(row_no, values, failed, [(h, *r) for h, r in raw.items()], lengths, typed)
 
 
 def _factorize(cells: np.ndarray) -> tuple[np.ndarray, list]:
@@ -214,6 +225,10 @@ class _Column:
 
     def _fast_text(self, uniques: list) -> list[int]:
         """Each distinct plain text is its own value and raw text; the rest is left to the parser."""
+        if uniques and set(map(type, uniques)) == {str} and max(map(len, uniques)) <= MAX_TEXT and \
+                _ALL_PLAIN_TEXT.fullmatch("\n".join(uniques)):  # all plain (identifiers …): one match, in C
+            self.value[:len(uniques)] = self.raw[:len(uniques)] = uniques
+            return []
         rest = []
         for u, v in enumerate(uniques):
             if type(v) is str and len(v) <= MAX_TEXT and _PLAIN_TEXT.fullmatch(v):

@@ -152,8 +152,8 @@ def _score_from_items(rows, i: int, answers: dict, items: dict, col: dict, where
             if item and given not in DONT_KNOW and given == str(item["key"]).strip().upper():
                 sums[DIMENSION_LABELS[item["dimension"]]] += float(item["points"])
         for field, value in [*sums.items(), ("score", round(sum(sums.values()), 6))]:
-            if field not in rows.values:
-                rows.values[field] = rows.column(field)
+            if field not in rows.values or not rows.values[field].flags.writeable:  # the checked column: copy
+                rows.values[field] = rows.column(field).copy()
             rows.values[field][i] = value
         return []
     return [error("no_score", "没有得分", **where(i), column=col["score"],

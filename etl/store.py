@@ -221,14 +221,25 @@ def _insert_rows(con, table: str, return_id: int, rows: SheetRows) -> None:
             arrays[col] = pa.array(np.full(len(rows), return_id, dtype=np.int64))
         elif col == "row_no":
             arrays[col] = pa.array(rows.row_no)
+        elif _stored_as_is(table, col) and rows.codes(field_of.get(col, col)) is not None:  # distinct values once
+            codes, per_code = rows.codes(field_of.get(col, col))
+            arrays[col] = _arrow(per_code).take(pa.array(codes))
         else:
             arrays[col] = _arrow(_stored_values(table, col, rows.column(field_of.get(col, col)), rows))
     _rows = pa.table(arrays)  # noqa: F841 - read by name in the SQL below
     con.execute(f"insert into {table} select * from _rows")
 
 
+def _stored_as_is(table: str, col: str) -> bool:
+    """True when _stored_values keeps the field's values as they are."""
+    return col not in ("is_on_theme", "owes_survey", "owes_activity") and not (
+        table == "plan_targets" and col in ("base_value", "target_value"))
+
+
 def _stored_values(table: str, col: str, values: np.ndarray, rows: SheetRows) -> np.ndarray:
     """A field's values as the table stores them: 是/否 as booleans, plan shares as fractions."""
+    if _stored_as_is(table, col):
+        return values
     if col in ("is_on_theme", "owes_survey", "owes_activity"):
         return np.array([{"是": True, "否": False}.get(v) for v in values.tolist()], dtype=object)
     if table == "plan_targets" and col in ("base_value", "target_value"):

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from etl import data_rows, limits, sheet_cache
@@ -15,7 +16,7 @@ from etl.spec import ACTIVITY
 from etl.store import load_return
 from tests.make_bad_files import hidden_rows_book, wide_sheet
 from tests.make_fixtures import copy_database
-from tests.workbooks import ACTIVITY_HEADER, activity, activity_book, plan_book
+from tests.workbooks import SURVEY_HEADER, activity, activity_book, plan_book, respondent, survey_book
 
 TODAY = dt.date(2026, 1, 1)
 
@@ -153,3 +154,19 @@ def test_the_collector_is_paused_during_loads_and_resumes_after_the_last(db_file
     release.set()
     other.join(10)
     assert gc.isenabled()
+
+
+def test_scores_a_rule_fills_in_from_item_answers_are_the_ones_stored(db_file):
+    """Rules replace a checked column's values (never change them in place), so the store's each-distinct-value-
+    once path (SheetRows.codes) never writes the values as read over the ones a rule worked out."""
+    header = [*SURVEY_HEADER[:13], "K01", "K02", "M01"]  # the four dimensions and 总分, blank on item rows
+    items = [["题号", "维度", "正确答案", "分值"], ["K01", "科学知识", "A", 10], ["K02", "科学知识", "b", 5],
+             ["M01", "科学方法", "C", 20]]
+    rows = [respondent(i)[:8] + [None] * 5 + answers for i, answers in enumerate(
+        [["A", "B", "C"], ["a", "不知道", None], ["D", " b ", "C"]], start=1)] + [respondent(4)[:13] + [None] * 3]
+    receipt = load_return(survey_book(rows, header=header, 题库=items), "调查.xlsx", db_file, today=TODAY)
+    assert receipt.status == "stored", receipt.to_text()
+    with duckdb.connect(str(db_file), read_only=True) as con:
+        stored = con.execute("select row_no, score from survey_responses order by row_no").fetchall()
+    # 10 + 5 + 20 (b is B); 10 + 0 (不知道); 0 + 5 + 20; the dimensions as written 30 + 15 + 15 + 15
+    assert stored == [(2, 35.0), (3, 10.0), (4, 25.0), (5, 75.0)]
