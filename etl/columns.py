@@ -155,7 +155,8 @@ def _factorize(cells: np.ndarray) -> tuple[np.ndarray, list]:
     when such a group holds more than one type, every cell of the column is its own value instead."""
     codes, uniques = pd.factorize(cells)
     uniques = list(uniques)
-    for u, v in enumerate(uniques):
+    mixable = len(set(map(type, cells)) & {bool, int, float}) > 1  # else no group can hold two of these types
+    for u, v in enumerate(uniques if mixable else ()):
         if type(v) in (bool, int, float) and (v == 0 or v == 1 or abs(v) >= 1e15) and \
                 len(set(map(type, cells[codes == u]))) > 1:
             codes, uniques = np.arange(len(cells)), list(cells)
