@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -101,12 +102,12 @@ def check_sheet(table, allowed: dict, expected, problems: list[Problem], notes: 
     """Check every cell of a data sheet; problems and notes are added in the order the cell-by-cell check gives."""
     rows = table.rows
     n = len(rows)
-    row_no = np.fromiter((r for r, _ in rows), dtype=np.int64, count=n)
-    lengths = np.fromiter((len(cells) for _, cells in rows), dtype=np.int64, count=n)
+    row_no = np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=n)
+    lengths = np.fromiter(map(len, map(itemgetter(1), rows)), dtype=np.int64, count=n)
     width = int(lengths.max()) if n else 0
     grid = np.empty((n, width), dtype=object)
     if n and width and int(lengths.min()) == width:
-        grid[:] = [cells for _, cells in rows]
+        grid[:] = list(map(itemgetter(1), rows))
     else:  # rows of different lengths: the missing cells are None, as SheetTable.cell gives them
         for i, (_, cells) in enumerate(rows):
             grid[i, :len(cells)] = cells
