@@ -124,7 +124,7 @@ def _scores(rows, items: dict, col: dict, where) -> list[tuple[int, object]]:
                                expected="科学知识、科学方法、科学精神与思想、应用科学能力均填写，或只填总分")))
     full = np.flatnonzero(~skip & (count == 4))
     sums = 0.0 + dims[full, 0] + dims[full, 1] + dims[full, 2] + dims[full, 3]  # left to right, as sum() adds
-    totals = np.array([round(x, 6) for x in sums.tolist()], dtype=float)
+    totals = _rounded_totals(sums, score[full])
     wrong = ~np.isnan(score[full]) & (np.abs(score[full] - totals) > SCORE_TOLERANCE)
     scores = rows.column("score")
     for i, total in zip(full[wrong].tolist(), totals[wrong].tolist()):
@@ -140,6 +140,16 @@ def _scores(rows, items: dict, col: dict, where) -> list[tuple[int, object]]:
         found += [(i, p) for p in _score_from_items(rows, i, {k[5:]: a[i] for k, a in answers.items()}, items, col,
                                                      where)]
     return found
+
+
+def _rounded_totals(sums: np.ndarray, given: np.ndarray) -> np.ndarray:
+    """round(sum, 6) as Python rounds it, wherever it can matter: a blank 总分 it fills in, a 总分 it contradicts,
+    and a sum within a millionth of the tolerance (elsewhere 总分 agrees with the sum either way, rounded or not)."""
+    gap = np.abs(given - sums)
+    need = np.isnan(given) | (gap > SCORE_TOLERANCE - 1e-6)
+    totals = sums.copy()
+    totals[need] = [round(x, 6) for x in sums[need].tolist()]
+    return totals
 
 
 def _score_from_items(rows, i: int, answers: dict, items: dict, col: dict, where) -> list:

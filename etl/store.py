@@ -124,7 +124,7 @@ class Batch:
         received_on = o["received_on"]
         if received_on is None and o["received_from_info"]:
             received_on = checked.info.get("submitted_on")
-        archived = archive_bytes(data, db.archive_dir(self.db_file))
+        archived = archive_bytes(data, db.archive_dir(self.db_file), digest=receipt.sha256)
         version = _store(con, checked, receipt, archived, o["user"], received_on, bool(current))
         db.write_version_file(self.db_file, version)
         receipt.status = "stored"
@@ -133,10 +133,11 @@ class Batch:
         return receipt
 
 
-def archive_bytes(data: bytes, folder: Path, suffix: str = ".xlsx") -> Path:
-    """Write the bytes to <folder>/<sha256><suffix> once (atomic rename); return the path."""
+def archive_bytes(data: bytes, folder: Path, suffix: str = ".xlsx", digest: str | None = None) -> Path:
+    """Write the bytes to <folder>/<sha256><suffix> once (atomic rename); return the path. `digest`: their
+    sha256 when already known."""
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{sha256(data)}{suffix}"
+    target = folder / f"{digest or sha256(data)}{suffix}"
     if not target.exists():
         handle, tmp = tempfile.mkstemp(dir=folder, prefix=target.name, suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
@@ -149,7 +150,7 @@ def _refuse(receipt: Receipt, data: bytes, db_file, user: str, dry_run: bool) ->
     receipt.status = "refused"
     if not dry_run:  # every upload is kept, an empty (0-byte) one too
         folder = db.archive_dir(db_file) / "refused"
-        path = archive_bytes(data, folder, Path(receipt.file_name).suffix.lower()[:8] or ".bin")
+        path = archive_bytes(data, folder, Path(receipt.file_name).suffix.lower()[:8] or ".bin", receipt.sha256)
         entry = {"file_name": receipt.file_name, "sha256": receipt.sha256, "user": user,
                  "at": dt.datetime.now().isoformat(timespec="seconds"), "archived": path.name,
                  "errors": [p.text for p in receipt.errors[:50]]}

@@ -170,3 +170,16 @@ def test_scores_a_rule_fills_in_from_item_answers_are_the_ones_stored(db_file):
         stored = con.execute("select row_no, score from survey_responses order by row_no").fetchall()
     # 10 + 5 + 20 (b is B); 10 + 0 (不知道); 0 + 5 + 20; the dimensions as written 30 + 15 + 15 + 15
     assert stored == [(2, 35.0), (3, 10.0), (4, 25.0), (5, 75.0)]
+
+
+def test_sums_are_rounded_wherever_the_rounding_can_change_what_a_user_reads():
+    import numpy as np
+    from etl.rules import SCORE_TOLERANCE, _rounded_totals
+    rng = np.random.default_rng(7)
+    sums = np.round(rng.uniform(0, 100, 2000), 1) + rng.choice([0, 1e-7, -1e-7, 3e-7], 2000)
+    given = sums + rng.choice([0.0, 0.5, -0.5, 0.4999996, 0.5000004, 2.0, np.nan], 2000)
+    rounded = np.array([round(x, 6) for x in sums.tolist()])
+    totals = _rounded_totals(sums, given)
+    assert np.array_equal(np.abs(given - totals) > SCORE_TOLERANCE, np.abs(given - rounded) > SCORE_TOLERANCE)
+    shown = np.isnan(given) | (np.abs(given - rounded) > SCORE_TOLERANCE)  # filled in, or named in the message
+    assert totals[shown].tolist() == rounded[shown].tolist()
