@@ -90,6 +90,40 @@ def content_key(con, family: str) -> str:
     return _content(con, family)[0]
 
 
+def survey_year_keys(con, as_of) -> list[tuple[int, str, tuple]]:
+    """(year, key, return ids) of every survey year with a current return ended by the as-of date. The key hashes
+    the year, those returns and the current plan: a year's results stay valid while another year's return changes."""
+    path = database_file(con)
+    day = to_date(as_of)
+
+    def compute():
+        rows = con.execute(
+            "select kind, year, return_id, case when quarter is null then make_date(year, 12, 31)"
+            " else last_day(make_date(year, quarter * 3, 1)) end from returns"
+            " where is_current and kind in ('plan', 'survey') order by return_id").fetchall()
+        plan = [r[2] for r in rows if r[0] == "plan"]
+        years: dict[int, list] = {}
+        for kind, year, return_id, ends in rows:
+            if kind == "survey" and ends <= day:
+                years.setdefault(year, []).append(return_id)
+        return [(year, hashlib.sha256(json.dumps([plan, year, ids]).encode()).hexdigest()[:32], tuple(ids))
+                for year, ids in sorted(years.items())]
+    if not path:
+        return compute()
+    return remember(("survey_years", path, data_version(con), day.isoformat()), compute)
+
+
+def year_result(con, key: str, year: int, name: str, args, compute: Callable) -> pd.DataFrame:
+    """One survey year's part of a result (a frame), kept under the year's key: read, or computed and stored."""
+    arguments = json.dumps(args, ensure_ascii=False, default=str)
+    path = database_file(con)
+    if not path:
+        return compute()
+    value = remember(("year", path, key, name, arguments),
+                     lambda: _read_or_build(con, (key, f"year:{year}", name, arguments), compute))
+    return value.copy()
+
+
 def epoch(ends: list, as_of) -> str:
     """The latest period end on or before the as-of date ('none' before the first)."""
     day = to_date(as_of)

@@ -33,6 +33,7 @@ def refresh(con: duckdb.DuckDBPyConnection, as_of=None,
     if progress:
         progress(len(calls), len(calls))
     keys = [marts.content_key(con, family) for family in marts.FAMILY_KINDS]
+    keys += [key for _, key, _ in marts.survey_year_keys(con, day)]  # each survey year's parts
     con.execute(f"delete from mart_frames where content_key not in ({', '.join('?' for _ in keys)})", keys)
     return len(calls)
 

@@ -5,6 +5,7 @@ PSU (R: svydesign(ids=~1, strata=~cell, weights=~w)), domains estimated with the
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -14,7 +15,7 @@ import pandas as pd
 
 from indicators.base import (ADULT_AGES, ADULT_LABEL, MIN_N, SURVEY_BREAKDOWNS, finish, population, thresholds,
                              to_date)
-from indicators.marts import materialised
+from indicators.marts import materialised, survey_year_keys, year_result
 from indicators.sql import arrow_frame, sql
 from indicators.survey_stats import domain_estimates, domain_gap
 from indicators.weighting import AGE_BANDS, MIN_PER_CELL, age_band, post_stratify
@@ -51,53 +52,66 @@ class SurveyYear:
 
 
 _MEMO: dict = {}
+WEIGHED: list[int] = []  # the years weighed in this process, in order (a refresh after one return weighs one year)
 
 
 def survey_years(con: duckdb.DuckDBPyConnection, as_of) -> list[SurveyYear]:
-    """Every survey year up to the as-of date, weighted (given weights, or post-stratified to the plan).
-
-    Remembered per (database file, data version, as-of date): every survey indicator starts from the same
-    weighted years, and the data version changes with every load.
-    """
-    key = (con.execute("select file from pragma_database_list where name = current_database()").fetchone()[0],
-           con.execute("select value from meta where key = 'data_version'").fetchone()[0], str(to_date(as_of)))
-    if key[0] and key in _MEMO:
-        return _MEMO[key]
-    years = _weighted_years(con, as_of)
-    if key[0]:
-        if len(_MEMO) > 16:
-            _MEMO.clear()
-        _MEMO[key] = years
-    return years
+    """Every survey year up to the as-of date, weighted (given weights, or post-stratified to the plan)."""
+    return [survey_year(con, *year) for year in survey_year_keys(con, as_of)]
 
 
-def _weighted_years(con: duckdb.DuckDBPyConnection, as_of) -> list[SurveyYear]:
-    frame = arrow_frame(con, "survey_respondents", {"as_of": to_date(as_of)})
-    if frame.empty:
-        return []
+def survey_year(con: duckdb.DuckDBPyConnection, year: int, key: str, return_ids: tuple) -> SurveyYear:
+    """One survey year (from marts.survey_year_keys: its key and returns), weighted on its own; remembered per
+    key, so that a load of another year's return does not weigh this year again."""
+    path = con.execute("select file from pragma_database_list where name = current_database()").fetchone()[0]
+    if path and (path, key) in _MEMO:
+        return _MEMO[(path, key)]
+    frame = arrow_frame(con, "survey_respondents", {"as_of": dt.date.max}, where="return_id in (select unnest($ids))",
+                        order="year, return_id, row_no", extra={"ids": list(return_ids)})
+    WEIGHED.append(year)
     frame["age_band"] = age_band(frame["age"].to_numpy())
-    pop = population(con)
-    years = []
-    for year, part in frame.groupby("year", sort=True):
-        part = part.reset_index(drop=True)
-        if part["is_fully_weighted"].all() or pop.empty:
-            given = part["is_fully_weighted"].all()
-            weights = part["weight"].to_numpy(float) if given else np.ones(len(part))
-            years.append(SurveyYear(int(year), part, weights, None, pd.DataFrame(), "given" if given else "unweighted",
-                                    int(round(weights.sum())), _bands_left_out(part, pop), len(part),
-                                    unsurveyed_groups=_groups_unsurveyed(part, pop),
-                                    covered_share=_adult_share(pop, set(part["group_name"].unique()), set(part["age_band"].unique()))))
-        else:
-            w = post_stratify(part, pop)
-            covered = w.covered
-            groups = set(part["group_name"].unique()) - set(w.left_out_groups)
-            # The strata are factorised once here (in order of appearance, as survey_stats would), not per estimate
-            codes, cells = pd.factorize(pd.Series(w.strata[covered], dtype=object), sort=False)
-            years.append(SurveyYear(int(year), part[covered].reset_index(drop=True), w.weights[covered],
-                                    pd.Categorical.from_codes(codes, cells), w.merges, "post_stratified", w.covered_population,
-                                    w.left_out_bands, len(part), w.left_out_groups, w.unsurveyed_groups,
-                                    _adult_share(pop, groups, set(part["age_band"].unique()))))
-    return years
+    result = _weighted_year(year, frame, population(con))
+    if path:
+        if len(_MEMO) > 32:
+            _MEMO.clear()
+        _MEMO[(path, key)] = result
+    return result
+
+
+def _weighted_year(year: int, part: pd.DataFrame, pop: pd.DataFrame) -> SurveyYear:
+    if part["is_fully_weighted"].all() or pop.empty:
+        given = part["is_fully_weighted"].all()
+        weights = part["weight"].to_numpy(float) if given else np.ones(len(part))
+        return SurveyYear(year, part, weights, None, pd.DataFrame(), "given" if given else "unweighted",
+                          int(round(weights.sum())), _bands_left_out(part, pop), len(part),
+                          unsurveyed_groups=_groups_unsurveyed(part, pop),
+                          covered_share=_adult_share(pop, set(part["group_name"].unique()),
+                                                     set(part["age_band"].unique())))
+    w = post_stratify(part, pop)
+    covered = w.covered
+    groups = set(part["group_name"].unique()) - set(w.left_out_groups)
+    # The strata are factorised once here (in order of appearance, as survey_stats would), not per estimate
+    codes, cells = pd.factorize(pd.Series(w.strata[covered], dtype=object), sort=False)
+    return SurveyYear(year, part[covered].reset_index(drop=True), w.weights[covered],
+                      pd.Categorical.from_codes(codes, cells), w.merges, "post_stratified", w.covered_population,
+                      w.left_out_bands, len(part), w.left_out_groups, w.unsurveyed_groups,
+                      _adult_share(pop, groups, set(part["age_band"].unique())))
+
+
+def _per_year(con, as_of, name: str, args, table_of) -> list[pd.DataFrame]:
+    """Each survey year's part of a result: `table_of(survey_year)` (a frame, or None where the year has no
+    domain), kept per year in the marts so that only a year whose returns changed is estimated again."""
+    tables = []
+    for year, key, ids in survey_year_keys(con, as_of):
+        table = year_result(con, key, year, name, args,
+                            lambda: _or_empty(table_of(survey_year(con, year, key, ids))))
+        if len(table):
+            tables.append(table)
+    return tables
+
+
+def _or_empty(table: pd.DataFrame | None) -> pd.DataFrame:
+    return pd.DataFrame() if table is None else table
 
 
 def _bands_left_out(part: pd.DataFrame, pop: pd.DataFrame) -> tuple[str, ...]:
@@ -210,13 +224,12 @@ def literacy_rate(con: duckdb.DuckDBPyConnection, as_of, by: str | None = None) 
     Columns: period, [by], value, unit, n, se, df, ci_low, ci_high, note.
     """
     cut = thresholds(con)["具备"]
-    tables = []
-    for sy in survey_years(con, as_of):
+
+    def year_table(sy: SurveyYear) -> pd.DataFrame | None:
         y = (sy.frame["score"].to_numpy(float) >= cut).astype(float)
         domains = _domains(sy, by, np.ones(len(y), bool), con)
-        if _labels(domains):
-            tables.append(_estimate_table(sy, y, domains, by))
-    return _combine(tables, by, "share")
+        return _estimate_table(sy, y, domains, by) if _labels(domains) else None
+    return _combine(_per_year(con, as_of, "literacy_rate", [by], year_table), by, "share")
 
 
 @materialised("survey")
@@ -226,18 +239,21 @@ def literacy_tier_share(con: duckdb.DuckDBPyConnection, as_of, by: str | None = 
     Columns: period, [by], 等级, value, unit, n, se, df, ci_low, ci_high, note.
     """
     cuts = thresholds(con)
-    tables = []
-    for sy in survey_years(con, as_of):
+
+    def year_table(sy: SurveyYear) -> pd.DataFrame | None:
         score = sy.frame["score"].to_numpy(float)
         tier = np.select([score >= cuts["高阶"], score >= cuts["具备"], score >= cuts["基本具备"]],
                          ["高阶", "具备", "基本具备"], "较低")
         domains = _domains(sy, by, np.ones(len(score), bool), con)
+        if not _labels(domains):
+            return None
+        tables = []
         for name in TIER_ORDER:
-            if _labels(domains):
-                table = _estimate_table(sy, (tier == name).astype(float), domains, by)
-                table.insert(2 if by else 1, "等级", name)
-                tables.append(table)
-    return _combine(tables, by, "share")
+            table = _estimate_table(sy, (tier == name).astype(float), domains, by)
+            table.insert(2 if by else 1, "等级", name)
+            tables.append(table)
+        return pd.concat(tables, ignore_index=True)
+    return _combine(_per_year(con, as_of, "literacy_tier_share", [by], year_table), by, "share")
 
 
 @materialised("survey")
@@ -247,20 +263,20 @@ def urban_rural_gap(con: duckdb.DuckDBPyConnection, as_of) -> pd.DataFrame:
     Columns: period, value, unit, n, se, df, ci_low, ci_high, note, change_pp (negative = narrowing).
     """
     cut = thresholds(con)["具备"]
-    rows = []
-    for sy in survey_years(con, as_of):
+
+    def year_table(sy: SurveyYear) -> pd.DataFrame | None:
         y = (sy.frame["score"].to_numpy(float) >= cut).astype(float)
         domains = _domains(sy, "城乡", np.ones(len(y), bool), con)
         if not {"城镇", "农村"} <= set(_labels(domains)):
-            continue
+            return None
         est = domain_estimates(y, sy.weights, domains, strata=sy.strata, kind="share")
         gap = domain_gap(est, "城镇", "农村")
         n = est.table.set_index("domain")["n"]
-        rows.append({"period": str(sy.year), "value": 100 * gap["diff"], "n": int(n["城镇"] + n["农村"]),
-                     "se": 100 * gap["se"], "df": gap["df"], "ci_low": 100 * gap["ci_low"],
-                     "ci_high": 100 * gap["ci_high"],
-                     "note": "样本不足" if min(n) < MIN_N else None})
-    frame = pd.DataFrame(rows)
+        return pd.DataFrame([{"period": str(sy.year), "value": 100 * gap["diff"], "n": int(n["城镇"] + n["农村"]),
+                              "se": 100 * gap["se"], "df": gap["df"], "ci_low": 100 * gap["ci_low"],
+                              "ci_high": 100 * gap["ci_high"], "note": "样本不足" if min(n) < MIN_N else None}])
+    tables = _per_year(con, as_of, "urban_rural_gap", [], year_table)
+    frame = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
     if not frame.empty:
         frame["change_pp"] = frame["value"].diff()
     return finish(frame, [], "pp") if not frame.empty else finish(pd.DataFrame(columns=["period"]), [], "pp")
@@ -291,15 +307,13 @@ def minor_interest_rate(con: duckdb.DuckDBPyConnection, as_of, by: str | None = 
 
     Columns: period, [by], value, unit, n, se, df, ci_low, ci_high, note.
     """
-    tables = []
-    for sy in survey_years(con, as_of):
+    def year_table(sy: SurveyYear) -> pd.DataFrame | None:
         interest = sy.frame["interest"].to_numpy(float)
         y = np.where(np.isnan(interest), np.nan, (interest >= 4).astype(float))
         minors = (sy.frame["age"] < 18).to_numpy() & ~np.isnan(interest)
         domains = ({"未成年人": minors} if minors.any() else {}) if by is None else _category_masks(sy, by, minors, con)
-        if _labels(domains):
-            tables.append(_estimate_table(sy, y, domains, by))
-    return _combine(tables, by, "share")
+        return _estimate_table(sy, y, domains, by) if _labels(domains) else None
+    return _combine(_per_year(con, as_of, "minor_interest_rate", [by], year_table), by, "share")
 
 
 @materialised("survey")
@@ -311,13 +325,15 @@ def weighting_report(con: duckdb.DuckDBPyConnection, as_of) -> pd.DataFrame:
     """
     words = {"given": "使用报表中的权重", "post_stratified": "在各重点人群内按城乡×性别×年龄段事后分层加权",
              "unweighted": "未加权（计划无人口数据）"}
-    return pd.DataFrame([{"period": str(sy.year), "method": words[sy.method], "n": sy.n_all or len(sy.frame),
-                          "n_covered": len(sy.frame), "covered_population": sy.covered_population,
-                          "covered_share": sy.covered_share, "left_out_bands": "、".join(sy.left_out_bands),
-                          "left_out_groups": "、".join(sy.left_out_groups),
-                          "unsurveyed_groups": "、".join(sy.unsurveyed_groups), "coverage": sy.coverage,
-                          "merges": sy.merges}
-                         for sy in survey_years(con, as_of)])
+    def year_table(sy: SurveyYear) -> pd.DataFrame:
+        return pd.DataFrame([{"period": str(sy.year), "method": words[sy.method], "n": sy.n_all or len(sy.frame),
+                              "n_covered": len(sy.frame), "covered_population": sy.covered_population,
+                              "covered_share": sy.covered_share, "left_out_bands": "、".join(sy.left_out_bands),
+                              "left_out_groups": "、".join(sy.left_out_groups),
+                              "unsurveyed_groups": "、".join(sy.unsurveyed_groups), "coverage": sy.coverage,
+                              "merges": sy.merges}])
+    tables = _per_year(con, as_of, "weighting_report", [], year_table)
+    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
 
 
 def _combine(tables: list[pd.DataFrame], by: str | None, unit: str) -> pd.DataFrame:

@@ -68,3 +68,30 @@ def test_an_activity_load_keeps_the_survey_marts_and_replaces_the_activity_ones(
     assert survey_names and all(after[k] == before[k] for k in survey_names)
     count = 'activity_count[[], [["by", null], ["period", "quarter"]]]'
     assert after[count] != before[count]
+
+
+def test_a_new_survey_return_weighs_and_estimates_only_its_own_year_again(demo_db):
+    """Survey marts are kept per survey year: replacing 2023's 科协 return re-weighs 2023 alone (the other years'
+    parts are read back from the warehouse), and the export then equals one computed afresh."""
+    import io
+
+    import openpyxl
+    from etl.bulk import SAMPLE_DIR
+    with db.connect(demo_db) as con:
+        refresh(con, as_of="2026-03-31")
+    book = openpyxl.load_workbook(SAMPLE_DIR / "survey_2023_科协.xlsx")
+    sheet = book["调查数据"]
+    sheet.delete_rows(sheet.max_row)  # one respondent fewer
+    data = io.BytesIO()
+    book.save(data)
+    receipt = store.load_return(data.getvalue(), "survey_2023_科协.xlsx", demo_db, replace=True,
+                                today=dt.date(2026, 4, 1))
+    assert receipt.status == "stored", receipt.to_text()
+    marts._MEMO.clear()
+    survey._MEMO.clear()
+    survey.WEIGHED.clear()
+    with db.connect(demo_db) as con:
+        refresh(con, as_of="2026-03-31")
+        from_marts = export_rows(con, "2026-03-31")
+    assert survey.WEIGHED == [2023]
+    assert from_marts == export_rows(fresh(demo_db), "2026-03-31")
