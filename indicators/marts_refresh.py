@@ -26,15 +26,21 @@ def refresh(con: duckdb.DuckDBPyConnection, as_of=None,
     """
     day = as_of or default_as_of(con)
     calls = jobs()
-    for index, (function, args) in enumerate(calls):
-        if progress:
-            progress(index, len(calls))
-        function(con, day, *args)
+    con.execute("begin transaction")  # one commit for every result stored, not one per result
+    try:
+        for index, (function, args) in enumerate(calls):
+            if progress:
+                progress(index, len(calls))
+            function(con, day, *args)
+        keys = [marts.content_key(con, family) for family in marts.FAMILY_KINDS]
+        keys += [key for _, key, _ in marts.survey_year_keys(con, day)]  # each survey year's parts
+        con.execute(f"delete from mart_frames where content_key not in ({', '.join('?' for _ in keys)})", keys)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
     if progress:
         progress(len(calls), len(calls))
-    keys = [marts.content_key(con, family) for family in marts.FAMILY_KINDS]
-    keys += [key for _, key, _ in marts.survey_year_keys(con, day)]  # each survey year's parts
-    con.execute(f"delete from mart_frames where content_key not in ({', '.join('?' for _ in keys)})", keys)
     return len(calls)
 
 
