@@ -13,6 +13,7 @@ Measured, each in a fresh process so that nothing is cached in memory, `--repeat
 runs interleaved so that a busy moment of the machine falls on both alike):
 - survey_load: loading a 100,000-row survey return (read, check, store) against the bare python-calamine read of
   its sheet, time and peak memory (benchmarks/load.py);
+- rebuild: every mart of the county dropped and rebuilt by `python -m indicators refresh` (for the record);
 - export: `python -m indicators export` against one DuckDB aggregate pass over the same tables (time, peak RSS);
 - the same on the demo warehouse;
 - first run of 总览 / 科学素质 / 任务与阶段 / 汇报模式, and 科学素质 with 分组 = 村(社区), county against demo.
@@ -173,6 +174,20 @@ def load(db_file: Path, paths: list[Path]) -> float:
     return time.perf_counter() - start
 
 
+def rebuild(db_file: Path) -> dict:
+    """Every mart dropped, then `python -m indicators refresh`: the whole rebuild, seconds and peak memory."""
+    import duckdb
+    with duckdb.connect(str(db_file)) as con:
+        con.execute("delete from mart_frames")
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "indicators", "refresh", "--db", str(db_file)], cwd=ROOT,
+                            env={**os.environ, "KEXUE_TODAY": TODAY}, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        raise RuntimeError("indicators refresh failed")
+    return {"seconds": time.perf_counter() - start, "peak_mb": usage.ru_maxrss / 1024}
+
+
 def refresh(db_file: Path) -> float:
     """`python -m indicators refresh` (the marts of the current code); seconds."""
     start = time.perf_counter()
@@ -241,6 +256,7 @@ def run(scale: float, work: Path, reuse: bool = False, repeat: int = 3, load_row
     with duckdb.connect(str(county_db), read_only=True) as con:
         result["respondents"] = con.execute("select count(*) from survey_responses").fetchone()[0]
         result["activities"] = con.execute("select count(*) from activities").fetchone()[0]
+    result["rebuild"] = rebuild(county_db)  # for the record (no goal): what a first export of new data costs
     if load_rows:
         from benchmarks.load import bench_survey_load
         result["survey_load"] = bench_survey_load(load_rows, repeat)

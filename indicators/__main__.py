@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
 from etl import db
-from indicators.export import write_export
+from indicators.export_file import write_stored
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +26,11 @@ def main(argv: list[str] | None = None) -> int:
                 from indicators.marts_refresh import console_progress, refresh
                 print(f"已更新{refresh(con, progress=console_progress('更新指标结果'))}项指标结果")
                 return 0
-            count = write_export(con, args.as_of, args.out)
+            # An export already kept for this data and date is copied without pandas; otherwise it is built
+            count = write_stored(con, dt.date.fromisoformat(args.as_of), args.out) if args.out.suffix.lower() == ".json" else None
+            if count is None:
+                from indicators.export import write_export
+                count = write_export(con, args.as_of, args.out)
     except (db.SchemaTooNew, db.MigrationFailed) as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from indicators import export_file
 from indicators.base import VALUE_COLUMNS, to_date
 from indicators.marts import materialised
 from indicators.registry import BY_CODE, INDICATORS, UNIT_WORDS
@@ -81,13 +82,15 @@ def _plain(value):
 
 
 def write_export(con, as_of, out: Path) -> int:
-    """Write the export to .json or .xlsx; returns the number of rows."""
+    """Write the export to .json or .xlsx; returns the number of rows. The .json rows are kept whole in the
+    marts (indicators/export_file.py), so the next export of the same data and date only copies them."""
     if out.suffix.lower() == ".json":
-        texts = [indicator_export(con, as_of, ind.code, as_text=True) for ind in INDICATORS]
-        out.write_text(export_json(to_date(as_of), dt.datetime.now(), texts), encoding="utf-8")
-        # Every row is an object whose first key is "code" (indicator_rows); inside a JSON string a quote is
-        # escaped, so the text '{"code": ' starts a row and nothing else.
-        return sum(text.count('{"code": ') for text in texts)
+        day = to_date(as_of)
+        rows = export_file.stored_rows(con, day)
+        if rows is None:
+            rows = file_rows(con, day)
+        out.write_text(export_file.document(day, dt.datetime.now(), rows), encoding="utf-8")
+        return export_file.count_rows(rows)
     if out.suffix.lower() != ".xlsx":
         raise ValueError("导出文件须为 .json 或 .xlsx")
     rows = export_rows(con, as_of)
@@ -95,14 +98,17 @@ def write_export(con, as_of, out: Path) -> int:
     return len(rows)
 
 
+def file_rows(con, as_of) -> str:
+    """The .json export's rows for the date, from each indicator's mart text, kept whole for the next export."""
+    day = to_date(as_of)
+    rows = export_file.join_rows([indicator_export(con, day, ind.code, as_text=True) for ind in INDICATORS])
+    export_file.store_rows(con, day, rows)
+    return rows
+
+
 def export_json(as_of: dt.date, generated_at: dt.datetime, texts: list[str]) -> str:
-    """The .json export: as_of, generated_at and rows, from each indicator's rows as JSON array text (as its
-    mart keeps them), spliced one indicator a line without parsing and encoding a county's rows again."""
-    head = json.dumps({"as_of": as_of.isoformat(), "generated_at": generated_at.isoformat(timespec="seconds")},
-                      ensure_ascii=False)[:-1]
-    inner = [text.strip()[1:-1].strip() for text in texts]
-    lines = ",\n".join(part for part in inner if part)
-    return f'{head}, "rows": [\n{lines}\n]}}\n' if lines else f'{head}, "rows": []}}\n'
+    """The .json export from each indicator's rows as JSON array text (as its mart keeps them)."""
+    return export_file.document(as_of, generated_at, export_file.join_rows(texts))
 
 
 def xlsx_frames(rows: list[dict]) -> dict[str, pd.DataFrame]:

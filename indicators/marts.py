@@ -13,7 +13,6 @@ for today's as-of date; another as-of date is materialised on its first use and 
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import json
 import weakref
@@ -23,11 +22,10 @@ import duckdb
 import pandas as pd
 
 from indicators.base import to_date
+from indicators.mart_keys import FAMILY_KINDS, content as _content, key_of
 
-# The table of materialised results is created by migration etl/migrations/003_marts.sql.
-# What each family's results rest on, besides the plan: "dated" results (reporting, milestones, targets) depend on
-# every return and on the exact as-of date.
-FAMILY_KINDS = {"survey": ("survey",), "activity": ("activity",), "dated": ("survey", "activity")}
+# The table of materialised results is created by migration etl/migrations/003_marts.sql; what a result rests
+# on (its family's returns, the plan, the code) is indicators/mart_keys.py.
 _MEMO: dict = {}
 _MEMO_LIMIT = 2048
 _FILES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -73,18 +71,6 @@ def per_version(fn):
     return inner
 
 
-def _content(con, family: str) -> tuple[str, list]:
-    """Hash of the current returns the family rests on (and the plan), and their period ends."""
-    kinds = FAMILY_KINDS[family]
-    rows = con.execute(
-        "select return_id, kind, case when kind = 'plan' then null when quarter is null then make_date(year, 12, 31)"
-        " else last_day(make_date(year, quarter * 3, 1)) end from returns"
-        f" where is_current and kind in ('plan', {', '.join('?' for _ in kinds)}) order by return_id",
-        list(kinds)).fetchall()
-    key = hashlib.sha256(json.dumps([[r[0], r[1]] for r in rows]).encode()).hexdigest()[:32]
-    return key, sorted({r[2] for r in rows if r[2] is not None})
-
-
 def content_key(con, family: str) -> str:
     """The key of the data a family's marts rest on now."""
     return _content(con, family)[0]
@@ -106,8 +92,7 @@ def survey_year_keys(con, as_of) -> list[tuple[int, str, tuple]]:
         for kind, year, return_id, ends in rows:
             if kind == "survey" and ends <= day:
                 years.setdefault(year, []).append(return_id)
-        return [(year, hashlib.sha256(json.dumps([plan, year, ids]).encode()).hexdigest()[:32], tuple(ids))
-                for year, ids in sorted(years.items())]
+        return [(year, key_of(plan, year, ids), tuple(ids)) for year, ids in sorted(years.items())]
     if not path:
         return compute()
     return remember(("survey_years", path, data_version(con), day.isoformat()), compute)

@@ -6,15 +6,15 @@ from typing import Callable
 import duckdb
 
 from indicators import marts, survey
-from indicators.export import indicator_export
+from indicators.export import file_rows, indicator_export
 from indicators.registry import INDICATORS
 from indicators.status import default_as_of
 
 
 def jobs() -> list[tuple[Callable, tuple]]:
     """What a refresh builds: each indicator's export rows (and on the way every breakdown the pages ask for),
-    then the survey's weighting report."""
-    return [(indicator_export, (ind.code,)) for ind in INDICATORS] + [(survey.weighting_report, ())]
+    the survey's weighting report, then the .json export's rows whole."""
+    return [(indicator_export, (ind.code,)) for ind in INDICATORS] + [(survey.weighting_report, ()), (file_rows, ())]
 
 
 def refresh(con: duckdb.DuckDBPyConnection, as_of=None,

@@ -95,3 +95,48 @@ def test_a_new_survey_return_weighs_and_estimates_only_its_own_year_again(demo_d
         from_marts = export_rows(con, "2026-03-31")
     assert survey.WEIGHED == [2023]
     assert from_marts == export_rows(fresh(demo_db), "2026-03-31")
+
+
+def test_a_mart_made_by_other_code_is_never_served(refreshed, monkeypatch):
+    """Mart keys carry a fingerprint of the indicator code: after an upgrade the figures are computed again,
+    never read from what the previous release stored."""
+    from indicators import mart_keys
+    marts._MEMO.clear()
+    with db.connect(refreshed) as con:
+        key = marts.content_key(con, "survey")
+        assert key in {r[0] for r in con.execute("select distinct content_key from mart_frames").fetchall()}
+        monkeypatch.setattr(mart_keys, "CODE", "another-release")
+        assert marts.content_key(con, "survey") != key
+        assert [y for y, _, _ in marts.survey_year_keys(con, "2026-03-31")] == [2021, 2022, 2023, 2024, 2025]
+        assert not set(k for _, k, _ in marts.survey_year_keys(con, "2026-03-31")) & {
+            r[0] for r in con.execute("select distinct content_key from mart_frames").fetchall()}
+
+
+def test_the_code_fingerprint_follows_the_indicator_code(tmp_path):
+    from indicators import mart_keys
+    for part in ("indicators/sql", "etl/sql", "data"):
+        (tmp_path / part).mkdir(parents=True)
+    (tmp_path / "indicators" / "survey.py").write_text("RATE = 1\n")
+    (tmp_path / "etl" / "sql" / "views.sql").write_text("create view v as select 1;\n")
+    (tmp_path / "data" / "method.toml").write_text("[survey]\nmin_n = 30\n")
+    before = mart_keys.code_fingerprint(tmp_path)
+    (tmp_path / "data" / "method.toml").write_text("[survey]\nmin_n = 50\n")
+    assert mart_keys.code_fingerprint(tmp_path) != before
+    assert mart_keys.CODE == mart_keys.code_fingerprint()
+
+
+def test_a_second_export_of_the_same_data_and_date_copies_the_kept_file_rows(refreshed, tmp_path):
+    """`python -m indicators export` writes the rows kept by the refresh (no pandas imported), the same rows the
+    full computation gives."""
+    import json
+    import subprocess
+    import sys
+    out = tmp_path / "export.json"
+    code = ("import sys; from indicators.__main__ import main; code = main(['export', '--db', sys.argv[1], "
+            "'--as-of', '2026-03-31', '--out', sys.argv[2]]); print('pandas' in sys.modules); sys.exit(code)")
+    done = subprocess.run([sys.executable, "-c", code, str(refreshed), str(out)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
+    assert done.stdout.splitlines() == [f"已导出{len(rows)}行指标：{out}", "False"]
+    assert rows == export_rows(fresh(refreshed), "2026-03-31")
