@@ -6,7 +6,8 @@ error cells (#REF!, #DIV/0!) and formulas without a cached value, which a reader
 
 Nothing here trusts what the file says about itself: the zip's declared sizes are checked against what its
 deflate streams really unpack to (a zip bomb may declare a small size, etl.package), and rows and columns are
-counted from the cells that hold something rather than read from its <dimension> (which may lie). Every part is
+counted from the cells that hold something rather than read from its <dimension> (which may lie), unless every
+cell is numbered inside A1:Z100000 (etl.small_grid: then the sheet is within every limit uncounted). Every part is
 read in chunks of at most `CHUNK` bytes, so the check needs a few MB of memory whatever the file unpacks to.
 .xls, .xlsb and .ods get the same checks through etl.formats.
 """
@@ -24,9 +25,10 @@ from typing import Callable, Iterator
 from xml.etree.ElementTree import ParseError
 
 from etl import formats, sheet_cache
-from etl.package import (CHUNK, IndexTooLarge, attributes, entry_count, package_names, read_index, relationships,
-                         verify_parts, workbook_part, workbook_sheets)
+from etl.package import (CHUNK, WORKSHEET_PREFIX, IndexTooLarge, attributes, entry_count, package_names, read_index,
+                         relationships, verify_parts, workbook_part, workbook_sheets)
 from etl.receipt import Problem, error, warning
+from etl.small_grid import COLUMNS as SMALL_COLUMNS, ROWS as SMALL_ROWS, SmallGridWatch, small_grid
 
 MB = 1024 * 1024
 READ_EXTENSIONS = ("xlsx", "xlsm", "xls", "xlsb", "ods")  # the workbook formats read (python-calamine)
@@ -44,7 +46,6 @@ _INDEX_TOO_LARGE = error("bad_zip", "文件结构异常：工作簿目录部分�
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _ATTR_R = re.compile(rb'\br="([A-Z]*)(\d*)"')
 _VALUE = re.compile(rb"<v(?:\s[^>]*)?>(.*?)</v>", re.S)
-_PREFIX = re.compile(rb"<(\w+):worksheet\b")
 # Over sheet XML whose namespace prefix (if any) iter_row_chunks has removed: literal prefixes keep them fast.
 _ROW_R = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _ROW_ANY = re.compile(rb"<row[\s>/]")
@@ -54,9 +55,6 @@ _HIDDEN_COLUMNS = re.compile(rb'<col\b([^>]*?\shidden="(?:1|true)"[^>]*)>')
 # A cell holding something (a child element), not an empty styled <c r="IV1" s="3"/>: what a reader lays out.
 _VALUED_CELL = re.compile(rb'<c\s[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?<!/)>\s*<(?!/c>)')
 _VALUED_CELL_R_FIRST = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>\s*<(?!/c>)')  # as most writers put it
-SMALL_ROWS, SMALL_COLUMNS = 100_000, 26  # the grid small_grid proves a sheet fits in (A1:Z100000)
-# A cell tag other than <c r="X12345" …>: a column past Z, a row past 100,000 or a cell without its reference.
-_CELL_OUTSIDE_SMALL_GRID = re.compile(rb'<c(?=[\s>/])(?! r="[A-Z](?:\d{1,5}|100000)")')
 _FORMULA_OR_ERROR = re.compile(rb'<f[\s>/]|<c\s[^>]*?\bt="e"')
 _CACHED_FORMULA = re.compile(rb"<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*<v(?:\s[^>]*)?>[^<]")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
@@ -116,7 +114,7 @@ def check_limits(data: bytes, file_name: str = "") -> list[Problem]:
         return [_bomb(f"文件解压后达{unpacked / MB:,.0f}MB，是文件大小的{unpacked / len(data):,.0f}倍，"
                       f"超过压缩比上限{MAX_RATIO}倍（疑似压缩炸弹）")]
     try:
-        proof = _SmallGridWatch.of_largest_sheet(infos)  # small_grid as verify_parts unpacks the largest sheet
+        proof = SmallGridWatch.of_largest_sheet(infos)  # the proof made as verify_parts unpacks the largest sheet
         structure = verify_parts(data, infos, {proof.path: proof} if proof else None)
         if structure:
             return [structure]
@@ -161,7 +159,7 @@ def iter_row_chunks(archive: zipfile.ZipFile, path: str) -> Iterator[bytes]:
             if not piece:
                 break
             if prefix is None:
-                found = _PREFIX.search(piece[:4096])
+                found = WORKSHEET_PREFIX.search(piece[:4096])
                 prefix = found.group(1) if found else b""
             buffer = carry + piece
             if prefix:
@@ -202,10 +200,10 @@ def scan_sheet(archive: zipfile.ZipFile, path: str, sheet: str, max_problems: in
     from empty formatted cells); note hidden rows, error cells, formulas without value.
 
     Regular expressions over row-aligned chunks do the work (no Python step per cell). A first pass proves most
-    sheets small (every cell numbered inside A1:Z100000, see `small_grid`) without counting; `when_small` is then
+    sheets small (every cell numbered inside A1:Z100000, etl.small_grid) without counting; `when_small` is then
     called before the second pass looks for hidden rows, formulas and error cells. `small`: the first pass's
-    answer when already known (_SmallGridWatch)."""
-    facts = SheetFacts(small=small_grid(archive, path) if small is None else small)
+    answer when already known (SmallGridWatch)."""
+    facts = SheetFacts(small=_small(archive, path, small))
     if facts.small and when_small is not None:
         when_small()
     row_tags, previous_rows, over = 0, 0, False
@@ -241,62 +239,12 @@ def scan_sheet(archive: zipfile.ZipFile, path: str, sheet: str, max_problems: in
     return facts
 
 
-def small_grid(archive: zipfile.ZipFile, path: str) -> bool:
-    """True when every cell of the sheet part is written <c r="X12345"…> inside A1:Z100000.
-
-    A reader then lays the sheet out in at most 26 × 100,000 cells, within every limit, so its used range need
-    not be counted; one search per chunk (no Python step per cell) finds the first cell that is not so written
-    (a column past Z, a row past 100,000, a cell without its reference): that sheet is counted exactly."""
-    if not _proof_within_limits():
-        return False
-    for chunk in iter_row_chunks(archive, path):
-        if _CELL_OUTSIDE_SMALL_GRID.search(chunk):
-            return False
-    return True
-
-
-class _SmallGridWatch:
-    """small_grid over a sheet part's pieces as etl.package.verify_parts unpacks them (the part is then not
-    unpacked a second time for it). Pieces are not cut at rows: each search overlaps the previous piece's end,
-    and a cell found too close to a piece's end to be seen whole is looked at again with the next piece."""
-
-    OVERLAP = 32  # more than any cell tag the search must see whole (<c r="Z100000")
-
-    def __init__(self, path: str):
-        self.path, self.small = path, True  # small None: undecided here (a namespace prefix): small_grid decides
-        self._head, self._tail = b"", b""
-
-    @classmethod
-    def of_largest_sheet(cls, infos: list[zipfile.ZipInfo]) -> "_SmallGridWatch | None":
-        """A watch on the largest worksheet part, or None when the package has none."""
-        sheets = [i for i in infos if "worksheets/" in i.filename.replace("\\", "/") and
-                  i.filename.lower().endswith(".xml")]
-        return cls(max(sheets, key=lambda i: i.file_size).filename) if sheets else None
-
-    def __call__(self, piece: bytes) -> None:
-        if not self.small:
-            return
-        if len(self._head) < 4096:  # iter_row_chunks removes a prefix found in the part's first 4,096 bytes
-            self._head += piece[:4096 - len(self._head)]
-            if _PREFIX.search(self._head):
-                self.small = None
-                return
-        window = self._tail + piece
-        found = _CELL_OUTSIDE_SMALL_GRID.search(window)
-        if found and found.start() <= len(window) - self.OVERLAP:
-            self.small = False
-        self._tail = window[-self.OVERLAP:]
-
-    def result(self) -> bool | None:
-        """small_grid's answer for the part (None: not decided here)."""
-        if self.small and (_CELL_OUTSIDE_SMALL_GRID.search(self._tail) or not _proof_within_limits()):
-            return False
-        return self.small
-
-
-def _proof_within_limits() -> bool:
-    """False when the limits are lowered below the grid small_grid proves a sheet fits in: count every sheet."""
-    return SMALL_ROWS <= MAX_ROWS and SMALL_COLUMNS <= MAX_COLUMNS and SMALL_ROWS * SMALL_COLUMNS <= MAX_CELLS
+def _small(archive: zipfile.ZipFile, path: str, known: bool | None) -> bool:
+    """etl.small_grid's proof for the sheet part (`known`: already made while unpacking it), where the limits
+    are not lowered below the grid it proves a sheet fits in."""
+    if not (SMALL_ROWS <= MAX_ROWS and SMALL_COLUMNS <= MAX_COLUMNS and SMALL_ROWS * SMALL_COLUMNS <= MAX_CELLS):
+        return False  # count every sheet
+    return small_grid(iter_row_chunks(archive, path)) if known is None else known
 
 
 def _count_used_range(facts: SheetFacts, chunk: bytes, row_tags: int, previous_rows: int) -> int:

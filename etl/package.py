@@ -26,6 +26,7 @@ _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*?)/?>")
 _REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*?)/?>")
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 _DTD = (b"<!DOCTYPE", b"<!ENTITY")
+WORKSHEET_PREFIX = re.compile(rb"<(\w+):worksheet\b")  # a namespace prefix on a sheet's tags (<x:worksheet>)
 
 
 def entry_count(data: bytes) -> int | None:

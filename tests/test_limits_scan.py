@@ -11,7 +11,8 @@ import zipfile
 import pytest
 
 from etl import limits
-from etl.limits import check_limits, scan_sheet, small_grid
+from etl.limits import check_limits, iter_row_chunks, scan_sheet
+from etl.small_grid import SmallGridWatch, small_grid
 from etl.package import sheet_parts
 from tests.make_bad_files import _MAIN, ACTIVITY_HEADER, _activity_with_sheet, activity, cell_xml, sheet_xml
 
@@ -31,7 +32,7 @@ def facts_of(data: bytes, title: str = "活动明细", **options) -> limits.Shee
 
 def is_small(data: bytes, title: str = "活动明细") -> bool:
     archive = zipfile.ZipFile(io.BytesIO(data))
-    return small_grid(archive, sheet_parts(archive)[title])
+    return small_grid(iter_row_chunks(archive, sheet_parts(archive)[title]))
 
 
 def test_a_sheet_inside_a1_to_z100000_is_proven_small_and_not_counted():
@@ -92,7 +93,7 @@ def test_when_small_is_called_only_for_a_proven_sheet():
 def test_lowered_limits_turn_the_proof_off(monkeypatch):
     monkeypatch.setattr(limits, "MAX_ROWS", 10)
     data = sheet("".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(2, 13)))
-    assert not is_small(data)
+    assert is_small(data) and not facts_of(data).small
     # the exact scan stops at the chunk that goes over, as it always has: "at least"
     assert [(p.code, p.message) for p in check_limits(data)] == [("too_many_rows", "工作表至少有11行，超过上限10行")]
 
@@ -115,9 +116,9 @@ def test_the_proof_made_while_unpacking_agrees_with_small_grid_however_the_part_
     archive = zipfile.ZipFile(io.BytesIO(data))
     path = sheet_parts(archive)["活动明细"]
     part = archive.read(path)
-    expected = small_grid(archive, path)
+    expected = small_grid(iter_row_chunks(archive, path))
     for size in (1, 2, 7, 16, 31, 32, 33, 100, len(part)):
-        watch = limits._SmallGridWatch(path)
+        watch = SmallGridWatch(path)
         for at in range(0, len(part), size):
             watch(part[at:at + size])
         found = watch.result()
