@@ -183,3 +183,12 @@ def test_sums_are_rounded_wherever_the_rounding_can_change_what_a_user_reads():
     assert np.array_equal(np.abs(given - totals) > SCORE_TOLERANCE, np.abs(given - rounded) > SCORE_TOLERANCE)
     shown = np.isnan(given) | (np.abs(given - rounded) > SCORE_TOLERANCE)  # filled in, or named in the message
     assert totals[shown].tolist() == rounded[shown].tolist()
+
+
+def test_a_sheet_reaching_xfd1048576_is_refused_and_never_handed_to_calamine(db_file, parses):
+    from tests.test_limits_scan import sheet
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(2, 200))  # the largest sheet
+    receipt = load_return(sheet(rows + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'), "活动.xlsx",
+                          db_file, today=TODAY)
+    assert [(p.code, p.message) for p in receipt.errors] == [("too_many_rows", "工作表有1,048,576行，超过上限100,000行")]
+    assert parses == []
