@@ -113,18 +113,21 @@ def _write(path: Path, kind: str, town: str, period: list, submitted: dt.date, s
     return path
 
 
+PEAK = ("; import pathlib; print(next(line.split()[1] for line in pathlib.Path('/proc/self/status').read_text()"
+        ".splitlines() if line.startswith('VmHWM:')))")
+
+
 def child(code: str, env: dict | None = None) -> dict:
-    """Run python code in a fresh process; its wall time (printed by the code as the last line) and peak RSS."""
+    """Run python code in a fresh process; its wall time (printed by the code) and its peak RSS, read by the child
+    itself at its end (VmHWM: the rusage of a forked child would count the parent's pages before exec)."""
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **(env or {})},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(proc.pid, 0)
-    out, err = proc.stdout.read(), proc.stderr.read()
-    if status != 0:
-        raise RuntimeError(f"child failed: {err[-2000:]}")
-    lines = out.strip().splitlines()
-    return {"process_s": time.perf_counter() - start, "measured_s": float(lines[-1]) if lines else None,
-            "peak_mb": usage.ru_maxrss / 1024}
+    done = subprocess.run([sys.executable, "-c", code + PEAK], cwd=ROOT, env={**os.environ, **(env or {})},
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"child failed: {done.stderr[-2000:]}")
+    lines = done.stdout.strip().splitlines()
+    return {"process_s": time.perf_counter() - start, "measured_s": float(lines[-2]) if len(lines) > 1 else None,
+            "peak_mb": int(lines[-1]) / 1024}
 
 
 AGGREGATE = """
