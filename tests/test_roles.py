@@ -119,3 +119,20 @@ def test_a_viewer_cannot_upload_at_all(two_departments):
     receipt = load_return(activity_book([activity(4, start=D(2021, 8, 1))], department="科协", quarter=3), "kx3.xlsx", path, today=TODAY,
                           **leader.upload_limits())
     assert receipt.status == "forbidden"
+
+
+def test_the_documents_are_offered_to_a_signed_in_leader_and_to_nobody_before_sign_in(users, demo_db, monkeypatch):
+    """The evaluation pack follows the pages a role may open: nothing before sign-in; a leader, who may not open
+    the office's pages, gets the report and the deck on 总览 and the bulletin and scorecard on 报送情况."""
+    monkeypatch.setenv("KEXUE_DB", str(demo_db))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert at.get("download_button") == []
+    at = sign_in("leader1", "leader-pass-1")
+    assert not at.exception
+    labels = {b.key: b.proto.label for b in at.get("download_button")}
+    assert labels == {"overview_evaluation_docx": "下载评估报告（Word）", "overview_deck_pptx": "下载汇报演示文稿（PPT）"}
+    at.switch_page("pages/reporting.py").run()
+    assert not at.exception
+    keys = {b.key for b in at.get("download_button")}
+    assert {"download_bulletin_docx", "download_scorecard_xlsx"} <= keys
