@@ -63,6 +63,20 @@ def settle_charts(page, timeout_s: float = 90) -> None:
         last = now
 
 
+def tab_clashes(page) -> tuple[list[str], dict[str, list[str]]]:
+    """Open every tab of the page in turn (a tab's charts are drawn only when it is shown) and read the clashes
+    of the charts it shows; returns the tabs visited and the clashes, keyed "tab · chart"."""
+    tabs = page.locator('[role="tab"]')
+    names, found = [], {}
+    for index in range(tabs.count()):
+        tab = tabs.nth(index)
+        names.append(tab.inner_text().strip())
+        tab.click()
+        settle_charts(page)
+        found.update({f"{names[-1]} · {title}": problems for title, problems in page_clashes(page).items()})
+    return names, found
+
+
 def read_charts(page) -> list[dict]:
     """Every visible chart on the page: its title, its edge and its label boxes."""
     return page.evaluate(_READ)

@@ -1,5 +1,6 @@
 """Charts that read at a glance, in a real browser: no label over another label, none across the chart's edge,
-on every page at 1920, 1280 and 1024 px and on every slide of 汇报模式; the as-of date travels in the URL.
+on every page (every tab opened in turn) at 1920, 1280 and 1024 px and on every slide of 汇报模式; the as-of date
+travels in the URL.
 
 The label boxes are the rendered SVG text boxes (tests/chart_boxes.py). Screenshots go to $SCREENSHOT_DIR.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.chart_boxes import page_clashes, read_charts, settle_charts
+from tests.chart_boxes import page_clashes, read_charts, settle_charts, tab_clashes
 from tests.test_browser import CHROMIUM, SHOTS, browser, server, settle  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser,
@@ -16,6 +17,9 @@ pytestmark = [pytest.mark.browser,
 # Each page and the fewest charts it shows on the demo warehouse (so that the check cannot pass on nothing).
 PAGES = [("", 0), ("literacy", 5), ("tasks", 1), ("activities", 8), ("reporting", 1), ("quality", 0),
          ("upload", 0)]
+# The tabs of each page, every one opened in turn (its charts are drawn only when it is shown).
+TABS = {"activities": ["按活动类型", "按对应任务", "按村(社区)", "按部门", "2025年·按对应任务", "2025年·按部门", "逐年"],
+        "reporting": ["科普活动", "科学素质调查"]}
 WIDTHS = [(1920, 1080), (1280, 800), (1024, 768)]
 
 
@@ -37,6 +41,9 @@ def test_no_chart_label_overlaps_another_or_crosses_the_edge(server, browser, pa
         page.screenshot(path=str(SHOTS / f"layout_{path or 'overview'}_{width}x{height}.png"), full_page=True)
         assert len(read_charts(page)) >= charts
         assert page_clashes(page) == {}
+        tabs, clashes = tab_clashes(page)
+        assert tabs == TABS.get(path, [])
+        assert clashes == {}
     finally:
         page.close()
 
