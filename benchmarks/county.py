@@ -215,10 +215,13 @@ def measure_exports(county_db: Path, demo_db: Path, work: Path, repeat: int) -> 
     return best(county, "ratio"), best(town, "ratio")
 
 
-def measure_pages(county_db: Path, demo_db: Path, repeat: int) -> dict:
-    """Best of `repeat` first runs of each page on each warehouse, interleaved."""
+PAGE_RUNS = [*PAGES.items(), ("科学素质 分组=村(社区)", "pages/literacy.py")]
+
+
+def measure_pages(county_db: Path, demo_db: Path, repeat: int, only: tuple[str, ...] | None = None) -> dict:
+    """Best of `repeat` first runs of each page (or of those labelled in `only`) on each warehouse, interleaved."""
     pages = {}
-    for label, page in [*PAGES.items(), ("科学素质 分组=村(社区)", "pages/literacy.py")]:
+    for label, page in [(label, page) for label, page in PAGE_RUNS if only is None or label in only]:
         by = "村(社区)" if "分组" in label else None
         county, town = [], []
         for _ in range(repeat):
@@ -244,7 +247,7 @@ def goals(result: dict) -> list[dict]:
 
 
 def run(scale: float, work: Path, reuse: bool = False, repeat: int = 3, load_rows: int = 99_999,
-        towns: int = len(TOWNS)) -> dict:
+        towns: int = len(TOWNS), pages: tuple[str, ...] | None = None) -> dict:
     """Build both warehouses (or reuse those in `work`, marts rebuilt) and measure every ratio."""
     county_db, demo_db = work / "county.duckdb", work / "demo.duckdb"
     if reuse and county_db.exists() and demo_db.exists():
@@ -264,7 +267,7 @@ def run(scale: float, work: Path, reuse: bool = False, repeat: int = 3, load_row
         from benchmarks.load import bench_survey_load
         result["survey_load"] = bench_survey_load(load_rows, repeat)
     result["export"], result["demo_export"] = measure_exports(county_db, demo_db, work, repeat)
-    result["pages"] = measure_pages(county_db, demo_db, repeat)
+    result["pages"] = measure_pages(county_db, demo_db, repeat, pages)
     result["goals"] = goals(result)
     return result
 

@@ -1,6 +1,6 @@
 """Charts that read at a glance, in a real browser: no label over another label, none across the chart's edge,
-on every page (every tab opened in turn) at 1920, 1280 and 1024 px and on every slide of 汇报模式; the as-of date
-travels in the URL.
+on every page at 1920, 1280 and 1024 px (every tab opened in turn at 1280). The slides and the as-of links are
+tests/test_browser_slides.py (a file of its own, so that the suite's two workers share the browser work).
 
 The label boxes are the rendered SVG text boxes (tests/chart_boxes.py). Screenshots go to $SCREENSHOT_DIR.
 """
@@ -20,6 +20,7 @@ PAGES = [("", 0), ("literacy", 5), ("tasks", 1), ("activities", 8), ("reporting"
 # The tabs of each page, every one opened in turn (its charts are drawn only when it is shown).
 TABS = {"activities": ["按活动类型", "按对应任务", "按村(社区)", "按部门", "2025年·按对应任务", "2025年·按部门", "逐年"],
         "reporting": ["科普活动", "科学素质调查"]}
+TAB_WIDTH = 1280
 WIDTHS = [(1920, 1080), (1280, 800), (1024, 768)]
 
 
@@ -41,72 +42,9 @@ def test_no_chart_label_overlaps_another_or_crosses_the_edge(server, browser, pa
         page.screenshot(path=str(SHOTS / f"layout_{path or 'overview'}_{width}x{height}.png"), full_page=True)
         assert len(read_charts(page)) >= charts
         assert page_clashes(page) == {}
-        tabs, clashes = tab_clashes(page)
-        assert tabs == TABS.get(path, [])
-        assert clashes == {}
-    finally:
-        page.close()
-
-
-@pytest.mark.parametrize("size", [(1024, 768), (1920, 1080)], ids=["1024x768", "1920x1080"])
-def test_no_slide_label_overlaps_another_or_crosses_the_edge(server, browser, size):  # noqa: F811
-    width, height = size
-    page = open_page(browser, f"{server}/present?asof=2023-12-31", width, height)
-    try:
-        found, slides, drawn = {}, 0, 0
-        while True:
-            slides += 1
-            drawn += len(read_charts(page))
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / f"slide{slides}_{width}x{height}.png"))
-            found.update({f"slide {slides} {k}": v for k, v in page_clashes(page).items()})
-            after = page.get_by_role("button", name="下一页")
-            if after.is_disabled() or slides > 20:
-                break
-            after.click()
-            page.wait_for_timeout(500)
-            settle(page, 200)
-            settle_charts(page)
-        assert slides >= 8 and drawn >= 6
-        assert found == {}
-    finally:
-        page.close()
-
-
-def chosen(page) -> str:
-    """The 截至 date the sidebar shows (the select's input holds the chosen option's text)."""
-    return page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').first.input_value()
-
-
-@pytest.mark.parametrize("path", ["", "literacy", "tasks", "activities", "reporting", "quality", "upload"])
-def test_a_link_with_asof_opens_the_page_at_that_date_and_a_reload_keeps_it(server, browser, path):  # noqa: F811
-    page = open_page(browser, f"{server}/{path}?asof=2023-12-31", 1280, 800)
-    try:
-        assert chosen(page) == "2023年第4季度末（12月31日）"
-        page.reload()
-        settle(page, 300)
-        assert page.url.endswith("asof=2023-12-31") and chosen(page) == "2023年第4季度末（12月31日）"
-    finally:
-        page.close()
-
-
-def test_the_deck_opens_and_reloads_at_the_date_of_its_link(server, browser):  # noqa: F811
-    page = open_page(browser, f"{server}/present?asof=2023-12-31", 1024, 768)
-    try:
-        assert page.locator(".kx-asof").first.inner_text() == "截至2023年12月31日"
-        page.reload()
-        settle(page, 300)
-        assert page.locator(".kx-asof").first.inner_text() == "截至2023年12月31日"
-    finally:
-        page.close()
-
-
-def test_an_unknown_page_says_so_in_chinese_and_links_home(server, browser):  # noqa: F811
-    page = open_page(browser, f"{server}/no-such-page?asof=2023-12-31", 1280, 800)
-    try:
-        body = page.locator("body").inner_text()
-        assert "页面不存在" in body and "返回总览" in body
-        assert "Page not found" not in body and "not found" not in body.lower()
-        assert page.locator('[data-testid="stMain"] [data-testid="stPageLink"] a', has_text="返回总览").count() == 1
+        if width == TAB_WIDTH:  # every tab opened in turn, at the middle width (the suite's time is counted)
+            tabs, clashes = tab_clashes(page)
+            assert tabs == TABS.get(path, [])
+            assert clashes == {}
     finally:
         page.close()
