@@ -73,3 +73,15 @@ def app_env(monkeypatch):
         monkeypatch.setenv("KEXUE_USERS", str(Path(path).parent / "no-users.yaml"))
         return path
     return use
+
+
+# The longest files first: pytest-xdist (--dist loadfile) hands whole files to its workers in this order, so the
+# browser and other long files start at once and the short ones fill in behind them, instead of one long file
+# running alone at the end.
+LONG_FIRST = ("test_browser_layout.py", "test_browser_slides.py", "test_marts.py", "test_benchmarks_run.py",
+              "test_browser.py", "test_marts_pool.py", "test_reports.py", "test_migrations.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: index for index, name in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FIRST)))  # stable: the rest keep their order
