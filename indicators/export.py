@@ -106,11 +106,6 @@ def file_rows(con, as_of) -> str:
     return rows
 
 
-def export_json(as_of: dt.date, generated_at: dt.datetime, texts: list[str]) -> str:
-    """The .json export from each indicator's rows as JSON array text (as its mart keeps them)."""
-    return export_file.document(as_of, generated_at, export_file.join_rows(texts))
-
-
 def xlsx_frames(rows: list[dict]) -> dict[str, pd.DataFrame]:
     """The rows as one Chinese-headed table per indicator family, for the office to forward."""
     labels = {i.code: i for i in INDICATORS}

@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # What each family's results rest on, besides the plan: "dated" results (reporting, milestones, targets) depend on
 # every return and on the exact as-of date.
 FAMILY_KINDS = {"survey": ("survey",), "activity": ("activity",), "dated": ("survey", "activity")}
+# A return's period end (SQL over the returns table): its year's last day, or its quarter's.
+PERIOD_END = ("case when quarter is null then make_date(year, 12, 31)"
+              " else last_day(make_date(year, quarter * 3, 1)) end")
 
 
 def code_fingerprint(root: Path = ROOT) -> str:
@@ -40,8 +43,7 @@ def content(con: duckdb.DuckDBPyConnection, family: str) -> tuple[str, list]:
     """The key of the current returns the family rests on (and the plan and the code), and their period ends."""
     kinds = FAMILY_KINDS[family]
     rows = con.execute(
-        "select return_id, kind, case when kind = 'plan' then null when quarter is null then make_date(year, 12, 31)"
-        " else last_day(make_date(year, quarter * 3, 1)) end from returns"
+        f"select return_id, kind, case when kind = 'plan' then null else {PERIOD_END} end from returns"
         f" where is_current and kind in ('plan', {', '.join('?' for _ in kinds)}) order by return_id",
         list(kinds)).fetchall()
     return key_of([[r[0], r[1]] for r in rows]), sorted({r[2] for r in rows if r[2] is not None})

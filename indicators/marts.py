@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from indicators.base import to_date
-from indicators.mart_keys import FAMILY_KINDS, content as _content, key_of
+from indicators.mart_keys import FAMILY_KINDS, PERIOD_END, content as _content, key_of
 
 # The table of materialised results is created by migration etl/migrations/003_marts.sql; what a result rests
 # on (its family's returns, the plan, the code) is indicators/mart_keys.py.
@@ -83,10 +83,8 @@ def survey_year_keys(con, as_of) -> list[tuple[int, str, tuple]]:
     day = to_date(as_of)
 
     def compute():
-        rows = con.execute(
-            "select kind, year, return_id, case when quarter is null then make_date(year, 12, 31)"
-            " else last_day(make_date(year, quarter * 3, 1)) end from returns"
-            " where is_current and kind in ('plan', 'survey') order by return_id").fetchall()
+        rows = con.execute(f"select kind, year, return_id, {PERIOD_END} from returns"
+                           " where is_current and kind in ('plan', 'survey') order by return_id").fetchall()
         plan = [r[2] for r in rows if r[0] == "plan"]
         years: dict[int, list] = {}
         for kind, year, return_id, ends in rows:
@@ -153,7 +151,8 @@ def _read_or_build(con, key: tuple, compute: Callable) -> pd.DataFrame | str:
     row = con.execute("select frame from mart_frames where content_key = ? and epoch = ? and name = ? and args = ?",
                       list(key)).fetchone()
     if row is not None:
-        return _rows_text(row[0]) if _is_rows(row[0]) else decode(row[0])
+        text = _rows_text(row[0])
+        return decode(row[0]) if text is None else text
     value = compute()
     blob = encode(value)
     con.execute("insert or replace into mart_frames (content_key, epoch, name, args, frame) values (?, ?, ?, ?, ?)",
@@ -180,14 +179,11 @@ def encode(frame) -> bytes:
     return len(meta).to_bytes(4, "little") + meta + buffer.getvalue()
 
 
-def _is_rows(blob: bytes) -> bool:
+def _rows_text(blob: bytes) -> str | None:
+    """The JSON text of rows `encode` stored (parsed by each caller, so that no caller shares another's lists);
+    None when the blob holds a frame."""
     size = int.from_bytes(blob[:4], "little")
-    return bool(json.loads(blob[4:4 + size]).get("json"))
-
-
-def _rows_text(blob: bytes) -> str:
-    """The JSON text of rows `encode` stored (parsed by each caller, so that no caller shares another's lists)."""
-    return blob[4 + int.from_bytes(blob[:4], "little"):].decode("utf-8")
+    return blob[4 + size:].decode("utf-8") if json.loads(blob[4:4 + size]).get("json") else None
 
 
 def decode(blob: bytes):

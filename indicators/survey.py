@@ -15,7 +15,7 @@ import pandas as pd
 
 from indicators.base import (ADULT_AGES, ADULT_LABEL, MIN_N, SURVEY_BREAKDOWNS, finish, population, thresholds,
                              to_date)
-from indicators.marts import materialised, survey_year_keys, year_result
+from indicators.marts import database_file, materialised, survey_year_keys, year_result
 from indicators.sql import arrow_frame, sql
 from indicators.survey_stats import domain_estimates, domain_gap
 from indicators.weighting import AGE_BANDS, MIN_PER_CELL, age_band, post_stratify
@@ -63,7 +63,7 @@ def survey_years(con: duckdb.DuckDBPyConnection, as_of) -> list[SurveyYear]:
 def survey_year(con: duckdb.DuckDBPyConnection, year: int, key: str, return_ids: tuple) -> SurveyYear:
     """One survey year (from marts.survey_year_keys: its key and returns), weighted on its own; remembered per
     key, so that a load of another year's return does not weigh this year again."""
-    path = con.execute("select file from pragma_database_list where name = current_database()").fetchone()[0]
+    path = database_file(con)
     if path and (path, key) in _MEMO:
         return _MEMO[(path, key)]
     frame = arrow_frame(con, "survey_respondents", {"as_of": dt.date.max}, where="return_id in (select unnest($ids))",

@@ -205,12 +205,13 @@ def test_export_writes_every_code_of_the_spec_with_rows(demo_db_master, tmp_path
 
 def test_export_json_counts_rows_by_their_first_key_even_when_a_note_quotes_one():
     import datetime as dt
-    from indicators.export import export_json
+    from indicators import export_file
     rows = [{"code": "a", "note": '{"code": "b"} 引号'}, {"code": "c", "note": None}]
     texts = [json.dumps(rows[:1], ensure_ascii=False), "[]", json.dumps(rows[1:], ensure_ascii=False)]
-    document = json.loads(export_json(dt.date(2025, 12, 31), dt.datetime(2026, 1, 5, 9, 30), texts))
+    spliced = export_file.join_rows(texts)
+    document = json.loads(export_file.document(dt.date(2025, 12, 31), dt.datetime(2026, 1, 5, 9, 30), spliced))
     assert document == {"as_of": "2025-12-31", "generated_at": "2026-01-05T09:30:00", "rows": rows}
-    assert sum(t.count('{"code": ') for t in texts) == 2
+    assert export_file.count_rows(spliced) == 2
 
 
 def test_xlsx_export_has_chinese_headers_one_sheet_per_family_and_no_formulas(demo_db_master, tmp_path):
