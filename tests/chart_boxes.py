@@ -47,11 +47,12 @@ _UNDRAWN = """() => Array.from(document.querySelectorAll('[data-testid="stPlotly
 
 def settle_charts(page, timeout_s: float = 90) -> None:
     """Wait until the script has finished (its rerun for the reported width too) and the charts stand still:
-    the same charts with the same label boxes over three looks 0.7 s apart."""
+    no script running, every chart on screen drawn, and the same charts with the same label boxes over three
+    looks 0.45 s apart."""
     import time
     deadline, last, steady = time.time() + timeout_s, None, 0
-    while time.time() < deadline and steady < 3:
-        page.wait_for_timeout(700)
+    while time.time() < deadline and steady < 2:
+        page.wait_for_timeout(450)
         if page.locator('[data-testid="stStatusWidget"]').count():
             last, steady = None, 0
             continue

@@ -96,7 +96,7 @@ def visit(browser, url: str, width: int, height: int, name: str, wait_for: str |
     page.goto(url)
     if wait_for:
         page.wait_for_selector(wait_for, timeout=90_000)
-    settle(page)
+    settle(page, 600)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}_{width}x{height}.png"), full_page=True)
     return page
