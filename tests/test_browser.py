@@ -173,3 +173,26 @@ def test_an_upload_round_trip_through_the_real_file_uploader(server, browser, tm
         page.screenshot(path=str(SHOTS / "upload_receipt_1920x1080.png"), full_page=True)
     finally:
         page.close()
+
+
+def test_a_reload_runs_the_page_once_laid_out_for_the_width_of_the_first_visit(server, browser):
+    """The first visit runs the script twice: once for a wide screen, again when the browser reports its width. The
+    browser keeps that width in a cookie, so a reload is laid out for it on its first run and runs once."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    runs = []  # each message the page sends the server asks for a run of the script (BackMsg rerun_script)
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: runs.append(payload)))
+    try:
+        page.goto(f"{server}/literacy")
+        settle(page, 1000)
+        assert len(runs) == 2
+        width = page.evaluate("""() => { const el = document.querySelector('[data-testid="stMainBlockContainer"]');
+            const s = getComputedStyle(el);
+            return Math.round(el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)); }""")
+        assert {c["name"]: c["value"] for c in context.cookies()}["kx_main_width"] == str(width)
+        runs.clear()
+        page.reload()
+        settle(page, 1000)
+        assert len(runs) == 1
+    finally:
+        context.close()

@@ -7,7 +7,10 @@ back, once on load and again when a resize moves it by 40 px or more; each chart
 times the share of it its column takes (charts/_base.fit, palette.layout_for: three classes). We measure the
 container rather than read a header because the same window gives a chart 1,500 px with the sidebar and a
 full column, or 300 px in half a column; a query parameter would put a screen size into every shared link.
-Until the first report arrives (the first run of a session, and AppTest) charts are set for a wide screen.
+The reporter also keeps the width in a cookie of this site (`kx_main_width`, nothing else in it), which the
+browser sends when it opens a session: a reload, or a link opened again in the same browser, is then laid out
+for its width on its first run and is not run a second time for the report (the report changes nothing within
+40 px). Until a width is known (a browser's very first visit, and AppTest) charts are set for a wide screen.
 """
 from __future__ import annotations
 
@@ -33,6 +36,7 @@ export default function (component) {
   const report = () => {
     const w = measure();
     const known = data && data.known;
+    if (w > 0) document.cookie = `${data.cookie}=${w}; path=/; max-age=31536000; SameSite=Strict`;
     if (w > 0 && (!known || Math.abs(w - known) >= 40)) setStateValue("width", w);
   };
   report();
@@ -43,18 +47,33 @@ export default function (component) {
 _WIDTH = st.components.v2.component("kexue_main_width", js=_JS)
 
 
+COOKIE = "kx_main_width"
+WIDTHS = range(200, 8001)  # px: a width outside these is not a screen's (a cookie edited by hand)
+
+
 def track_width() -> None:
     """Mount the width reporter (call once per run, in the sidebar) and keep its latest report."""
-    result = _WIDTH(key="kx_width_probe", data={"known": st.session_state.get(STATE)}, default={"width": None},
+    result = _WIDTH(key="kx_width_probe", data={"known": known_width(), "cookie": COOKIE}, default={"width": None},
                     on_width_change=lambda: None)
     width = getattr(result, "width", None) if result is not None else None
-    if isinstance(width, (int, float)) and width > 0:
+    if isinstance(width, (int, float)) and int(width) in WIDTHS:
         st.session_state[STATE] = int(width)
+
+
+def known_width() -> int | None:
+    """The width this session was last told: its report, else the cookie the browser opened the session with."""
+    if st.session_state.get(STATE):
+        return int(st.session_state[STATE])
+    try:
+        remembered = int(st.context.cookies.get(COOKIE) or 0)
+    except (TypeError, ValueError):  # not a number: as if there were no cookie
+        return None
+    return remembered if remembered in WIDTHS else None
 
 
 def main_width() -> int:
     """The main column's content width in px as the browser last reported it (DEFAULT_WIDTH before that)."""
-    return int(st.session_state.get(STATE) or DEFAULT_WIDTH)
+    return known_width() or DEFAULT_WIDTH
 
 
 def side_by_side() -> bool:
