@@ -289,6 +289,10 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(result, ensure_ascii=False, indent=1))
     for goal in result["goals"]:
         print(f"{'达到' if goal['met'] else '未达到'}  {goal['measure']}：{goal['value']:g}（目标 ≤ {goal['goal']:g}）")
+    if "survey_load" in result:  # what the load ratio cannot go below (benchmarks/load.py, "floor")
+        load = result["survey_load"]
+        print(f"下限  读取 + 同样的行直接写入DuckDB ÷ 读取：{load['floor_ratio']:.3g}（读取{load['baseline_s']:.2f}秒，"
+              f"写入{load['floor_store_s']:.2f}秒；另有安全检查{load['floor_proof_s']:.2f}秒，部分与读取并行）")
     return 0
 
 

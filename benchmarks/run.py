@@ -14,7 +14,8 @@ Cases
 - formulas: checking a sheet of 100,000 formula cells vs the bare calamine read of it (benchmarks/formats.py).
 - survey_load: `python -m etl load` (before its marts refresh, reported apart as refresh_s) of a 100,000-row survey
             return vs the bare python-calamine read of its sheet,
-            time and peak memory (benchmarks/load.py; here the ratio is load ÷ read: lower is better).
+            time and peak memory (benchmarks/load.py; here the ratio is load ÷ read: lower is better), and the
+            floor under that ratio (read + a durable store of the same rows, ÷ read: floor_ratio).
 Other ratios above 1 mean ours is faster (or, for memory, the multiple of the file size).
 """
 from __future__ import annotations

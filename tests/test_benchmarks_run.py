@@ -11,6 +11,9 @@ def test_benchmarks_run_at_small_sizes():
     assert all(r["ours_s"] > 0 and r["ratio"] > 0 for r in results)
     assert results[-1]["rows"] == 2_000 and results[-1]["memory_ratio"] > 0
     assert results[-1]["refresh_s"] > 0 and results[-1]["refresh_ratio"] == results[-1]["refresh_s"] / results[-1]["baseline_s"]
+    floor = results[-1]
+    assert floor["floor_proof_s"] > 0 and floor["floor_store_s"] > 0
+    assert floor["floor_ratio"] == (floor["baseline_s"] + floor["floor_store_s"]) / floor["baseline_s"]
 
 
 @pytest.mark.slow
