@@ -180,8 +180,13 @@ def test_a_reload_runs_the_page_once_laid_out_for_the_width_of_the_first_visit(s
     browser keeps that width in a cookie, so a reload is laid out for it on its first run and runs once."""
     context = browser.new_context(viewport={"width": 1024, "height": 768})
     page = context.new_page()
-    runs = []  # each message the page sends the server asks for a run of the script (BackMsg rerun_script)
-    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: runs.append(payload)))
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    runs = []  # the messages by which the page asks the server to run the script (BackMsg rerun_script)
+
+    def sent(payload) -> None:
+        if isinstance(payload, bytes) and BackMsg.FromString(payload).WhichOneof("type") == "rerun_script":
+            runs.append(payload)
+    page.on("websocket", lambda ws: ws.on("framesent", sent))
     try:
         page.goto(f"{server}/literacy")
         settle(page, 1000)
