@@ -1,8 +1,10 @@
 """The app in a real browser: `streamlit run` on a free port, headless Chromium driven by Playwright.
 
-Every page is visited on the demo warehouse; no Streamlit exception box may appear; screenshots of every page at
-1920×1080, and of 汇报模式 at 1024×768 too, are saved under $SCREENSHOT_DIR (CI lists them in its log). An upload
-goes through the real file-uploader widget and its receipt is read back from the page.
+The server and browser fixtures for every browser test file. Every page is visited by tests/test_browser_layout.py
+(and each slide of 汇报模式 by tests/test_browser_slides.py), which also check that no Streamlit exception box,
+traceback, NaN or None appears (`page_problems`); screenshots go to $SCREENSHOT_DIR (CI lists them in its log). Here:
+the overview's figures, the projector's type sizes, an upload through the real file-uploader widget with its
+receipt read back from the page, and a reload laid out at once for its width.
 """
 from __future__ import annotations
 
@@ -81,39 +83,82 @@ def browser():
         chromium.close()
 
 
+class Runs:
+    """The script runs of one browser tab, read off its websocket: the runs it asks for (BackMsg rerun_script) and
+    the runs the server reports finished (ForwardMsg script_finished), in order, with the time of the last message."""
+
+    def __init__(self, page):
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        self.asked, self.events, self.last = 0, [], time.time()
+
+        def sent(payload) -> None:
+            self.last = time.time()
+            if isinstance(payload, bytes) and BackMsg.FromString(payload).WhichOneof("type") == "rerun_script":
+                self.asked += 1
+                self.events.append("asked")
+
+        def received(payload) -> None:
+            self.last = time.time()
+            if isinstance(payload, bytes):
+                message = ForwardMsg.FromString(payload)
+                if message.WhichOneof("type") == "script_finished":
+                    self.events.append(message.script_finished)  # 0: finished; 2: stopped for a newer run
+
+        page.on("websocket", lambda ws: (ws.on("framesent", sent), ws.on("framereceived", received)))
+
+    def done(self, quiet_s: float) -> bool:
+        """A run finished after the last run asked for, and nothing has moved on the socket for `quiet_s`."""
+        asked = max((i for i, e in enumerate(self.events) if e == "asked"), default=-1)
+        return 0 in self.events[asked + 1:] and time.time() - self.last >= quiet_s
+
+
+def new_page(browser, width: int, height: int):
+    """A new tab at this size whose script runs `settle` follows (`page.runs`)."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.runs = Runs(page)
+    return page
+
+
 def settle(page, extra_ms: int = 1500) -> None:
-    """Wait until Streamlit has finished running the script (the running-man widget gone)."""
+    """Wait until Streamlit has finished running the script: for a tab from `new_page`, until the browser has
+    reported its width (its cookie is set) and every run asked for has finished, with the socket quiet for 0.4 s;
+    otherwise until the running-man widget is gone. Then `extra_ms` more."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=90_000)
     deadline = time.time() + 90
-    while time.time() < deadline and page.locator('[data-testid="stStatusWidget"]').count():
-        page.wait_for_timeout(300)
+    runs = getattr(page, "runs", None)
+    while time.time() < deadline:
+        if runs is None:
+            if not page.locator('[data-testid="stStatusWidget"]').count():
+                break
+        elif runs.done(0.4) and "kx_main_width" in {c["name"] for c in page.context.cookies()}:
+            break
+        page.wait_for_timeout(200)
     page.wait_for_timeout(extra_ms)
 
 
 def visit(browser, url: str, width: int, height: int, name: str, wait_for: str | None = None):
-    page = browser.new_page(viewport={"width": width, "height": height})
+    page = new_page(browser, width, height)
     page.goto(url)
     if wait_for:
         page.wait_for_selector(wait_for, timeout=90_000)
-    settle(page, 600)
+    settle(page, 300)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}_{width}x{height}.png"), full_page=True)
     return page
 
 
-@pytest.mark.parametrize("path,title", PAGES, ids=[t for _, t in PAGES])
-def test_every_page_renders_without_an_exception(server, browser, path, title):
-    page = visit(browser, f"{server}/{path}", 1920, 1080, path or "overview",
-                 wait_for=".st-key-card_budget" if not path else None)
-    try:
-        assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
-            '[data-testid="stException"]').first.inner_text()
-        body = page.locator("body").inner_text()
-        assert title in page.title() or title in body
-        assert "Traceback" not in body and "NaN" not in body and "None" not in body
-    finally:
-        page.close()
+def page_problems(page, title: str) -> list[str]:
+    """What a user must never see on a page: a Streamlit exception box, a traceback, NaN or None, or a page without
+    its title (used by the layout and slide tests, which visit every page)."""
+    problems = [page.locator('[data-testid="stException"]').nth(i).inner_text()
+                for i in range(page.locator('[data-testid="stException"]').count())]
+    body = page.locator("body").inner_text()
+    if title not in page.title() and title not in body:
+        problems.append(f"no title {title}")
+    problems += [f"shows {word}" for word in ("Traceback", "NaN", "None") if word in body]
+    return problems
 
 
 def test_overview_shows_the_town_rate_and_the_banner(server, browser, demo_db_master):
@@ -135,7 +180,7 @@ def test_present_mode_is_legible_on_a_small_projector(server, browser):
     page = visit(browser, f"{server}/present", 1024, 768, "present")
     try:
         assert page.locator('[data-testid="stException"]').count() == 0
-        assert page.locator('[data-testid="stSidebar"]').is_hidden()
+        page.locator('[data-testid="stSidebar"]').wait_for(state="hidden", timeout=30_000)  # hidden by the page's style
         # Text only: a Material icon is a ligature ("download") drawn as a glyph, not words to read.
         sizes = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stMain"] *'))
             .filter(e => e.offsetParent !== null && e.childElementCount === 0 && e.innerText && e.innerText.trim())
@@ -180,24 +225,17 @@ def test_a_reload_runs_the_page_once_laid_out_for_the_width_of_the_first_visit(s
     browser keeps that width in a cookie, so a reload is laid out for it on its first run and runs once."""
     context = browser.new_context(viewport={"width": 1024, "height": 768})
     page = context.new_page()
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    runs = []  # the messages by which the page asks the server to run the script (BackMsg rerun_script)
-
-    def sent(payload) -> None:
-        if isinstance(payload, bytes) and BackMsg.FromString(payload).WhichOneof("type") == "rerun_script":
-            runs.append(payload)
-    page.on("websocket", lambda ws: ws.on("framesent", sent))
+    page.runs = Runs(page)
     try:
         page.goto(f"{server}/literacy")
         settle(page, 1000)
-        assert len(runs) == 2
+        assert page.runs.asked == 2
         width = page.evaluate("""() => { const el = document.querySelector('[data-testid="stMainBlockContainer"]');
             const s = getComputedStyle(el);
             return Math.round(el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)); }""")
         assert {c["name"]: c["value"] for c in context.cookies()}["kx_main_width"] == str(width)
-        runs.clear()
         page.reload()
         settle(page, 1000)
-        assert len(runs) == 1
+        assert page.runs.asked == 3
     finally:
         context.close()

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from tests.chart_boxes import page_clashes, read_charts, settle_charts, tab_clashes
-from tests.test_browser import CHROMIUM, SHOTS, browser, server, settle  # noqa: F401 (fixtures)
+from tests.test_browser import (CHROMIUM, PAGES as TITLES, SHOTS, browser, new_page, page_problems,  # noqa: F401
+                                 server, settle)
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not __import__("pathlib").Path(CHROMIUM).exists(), reason="no chromium")]
@@ -27,7 +28,7 @@ WIDTHS = [(1920, 1080), (1280, 800), (1024, 768)]
 
 def open_page(browser, url: str, width: int, height: int, charts: bool = True):  # noqa: F811
     """A new tab at this size on `url`, once its script has run (and, with `charts`, its charts stand still)."""
-    page = browser.new_page(viewport={"width": width, "height": height})
+    page = new_page(browser, width, height)
     page.goto(url)
     settle(page, 300)
     if charts:
@@ -42,6 +43,7 @@ def test_no_chart_label_overlaps_another_or_crosses_the_edge(server, browser, pa
     width, height = WIDTHS[0]
     page = open_page(browser, f"{server}/{path}", width, height)
     try:
+        assert page_problems(page, dict(TITLES)[path]) == []
         found = {}
         for width, height in WIDTHS:
             if page.viewport_size != {"width": width, "height": height}:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.chart_boxes import page_clashes, read_charts, settle_charts
-from tests.test_browser import CHROMIUM, SHOTS, browser, server, settle  # noqa: F401 (fixtures)
+from tests.test_browser import CHROMIUM, SHOTS, browser, page_problems, server, settle  # noqa: F401 (fixtures)
 from tests.test_browser_layout import open_page
 
 pytestmark = [pytest.mark.browser,
@@ -28,6 +28,8 @@ def test_no_slide_label_overlaps_another_or_crosses_the_edge(server, browser, si
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SHOTS / f"slide{slides}_{width}x{height}.png"))
             found.update({f"slide {slides} {k}": v for k, v in page_clashes(page).items()})
+            if problems := page_problems(page, "汇报模式"):
+                found[f"slide {slides}"] = problems
             after = page.get_by_role("button", name="下一页")
             if after.is_disabled() or slides > 20:
                 break
