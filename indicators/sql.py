@@ -24,5 +24,7 @@ def arrow_frame(con, name: str, params: dict, where: str | None = None, order: s
     open); DuckDB's note that this makes one extra copy of the rows is expected and silenced."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
-        query = sql(name) if where is None else f"select * from ({sql(name)}) where {where} order by {order}"
+        query = f"select * from ({sql(name)})" if where or order else sql(name)
+        query += f" where {where}" if where else ""
+        query += f" order by {order}" if order else ""
         return con.execute(query, {**params, **(extra or {})}).to_arrow_table().to_pandas()

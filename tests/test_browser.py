@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from ui import layout
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "test-artifacts" / "screenshots"))
@@ -90,12 +92,11 @@ class Runs:
     def __init__(self, page):
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-        self.asked, self.events, self.last = 0, [], time.time()
+        self.events, self.last = [], time.time()
 
         def sent(payload) -> None:
             self.last = time.time()
             if isinstance(payload, bytes) and BackMsg.FromString(payload).WhichOneof("type") == "rerun_script":
-                self.asked += 1
                 self.events.append("asked")
 
         def received(payload) -> None:
@@ -106,6 +107,11 @@ class Runs:
                     self.events.append(message.script_finished)  # 0: finished; 2: stopped for a newer run
 
         page.on("websocket", lambda ws: (ws.on("framesent", sent), ws.on("framereceived", received)))
+
+    @property
+    def asked(self) -> int:
+        """The runs the tab has asked for."""
+        return self.events.count("asked")
 
     def done(self, quiet_s: float) -> bool:
         """A run finished after the last run asked for, and nothing has moved on the socket for `quiet_s`."""
@@ -132,7 +138,7 @@ def settle(page, extra_ms: int = 1500) -> None:
         if runs is None:
             if not page.locator('[data-testid="stStatusWidget"]').count():
                 break
-        elif runs.done(0.4) and "kx_main_width" in {c["name"] for c in page.context.cookies()}:
+        elif runs.done(0.4) and layout.COOKIE in {c["name"] for c in page.context.cookies()}:
             break
         page.wait_for_timeout(200)
     page.wait_for_timeout(extra_ms)
@@ -223,9 +229,7 @@ def test_an_upload_round_trip_through_the_real_file_uploader(server, browser, tm
 def test_a_reload_runs_the_page_once_laid_out_for_the_width_of_the_first_visit(server, browser):
     """The first visit runs the script twice: once for a wide screen, again when the browser reports its width. The
     browser keeps that width in a cookie, so a reload is laid out for it on its first run and runs once."""
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
-    page = context.new_page()
-    page.runs = Runs(page)
+    page = new_page(browser, 1024, 768)
     try:
         page.goto(f"{server}/literacy")
         settle(page, 1000)
@@ -233,9 +237,9 @@ def test_a_reload_runs_the_page_once_laid_out_for_the_width_of_the_first_visit(s
         width = page.evaluate("""() => { const el = document.querySelector('[data-testid="stMainBlockContainer"]');
             const s = getComputedStyle(el);
             return Math.round(el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)); }""")
-        assert {c["name"]: c["value"] for c in context.cookies()}["kx_main_width"] == str(width)
+        assert {c["name"]: c["value"] for c in page.context.cookies()}[layout.COOKIE] == str(width)
         page.reload()
         settle(page, 1000)
         assert page.runs.asked == 3
     finally:
-        context.close()
+        page.close()
